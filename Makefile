@@ -1,0 +1,69 @@
+# Entry points. `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Django 6 needs Python 3.12+: pyenv's 3.12 through .python-version, else the newest found.
+PYTHON_FOR_VENV ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3; do \
+	[ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
+FIXTURES := fixtures/worcestershire/2017-18.json fixtures/worcestershire/2018-19.json
+SCALE ?= small
+PYTEST_ARGS ?=
+# The Makefile is the developer's entry point: development settings unless told otherwise.
+export DEBUG ?= 1
+
+.PHONY: help install run migrate load test test-sqlite test-postgres lint browser-deps bench clean
+
+help:
+	@echo "make run    install, migrate, load the Worcestershire agreements and demo users, serve"
+	@echo "make test   install, lint, check migrations, run every test on SQLite and PostgreSQL"
+	@echo "make bench  build synthetic data and measure the pages (SCALE=small|national)"
+
+$(PY):
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "Python 3.12 or newer is needed (Django 6). Install python3.12, or pyenv 3.12." >&2; exit 2; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+load: migrate
+	$(PY) manage.py load_agreement $(FIXTURES)
+
+run: load
+	$(PY) manage.py seed_demo_users
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-sqlite: install browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install browser-deps
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(PY) -m bench.run --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

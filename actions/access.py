@@ -1,0 +1,122 @@
+"""Who may see and change what. Every view and export asks here; nothing else decides.
+
+- An admin (superuser) sees and changes everything.
+- A coordinator sees everything of their partnership and updates and edits any of its actions.
+- A chair sees everything of their partnership (restricted bodies aside) and changes nothing.
+- An officer sees their partnership's actions and updates those that their organisation, or a
+  body they belong to, leads.
+- A restricted body's actions are seen only by its members, the coordinator and admins.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from governance.models import Body, Membership, Role
+
+
+@dataclass(frozen=True)
+class UserAccess:
+    board_ids: frozenset[int] = frozenset()
+    coordinator_board_ids: frozenset[int] = frozenset()
+    chair_board_ids: frozenset[int] = frozenset()
+    organisation_id: int | None = None
+    body_ids: frozenset[int] = frozenset()
+    is_admin: bool = False
+    board_names: tuple[str, ...] = field(default_factory=tuple)
+
+
+def access_for(user) -> UserAccess:
+    """What a user may reach, computed once per request and kept on the user object."""
+    cached = getattr(user, "_csa_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        result = UserAccess()
+    else:
+        roles = list(Role.objects.filter(user=user).values_list("board_id", "kind", "board__name"))
+        person = _person_of(user)
+        body_ids = (
+            frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
+            if person
+            else frozenset()
+        )
+        result = UserAccess(
+            board_ids=frozenset(board for board, _, _ in roles),
+            coordinator_board_ids=frozenset(
+                b for b, kind, _ in roles if kind == Role.Kind.COORDINATOR
+            ),
+            chair_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.CHAIR),
+            organisation_id=person.organisation_id if person else None,
+            body_ids=body_ids,
+            is_admin=user.is_superuser,
+            board_names=tuple(sorted({name for _, _, name in roles})),
+        )
+    user._csa_access = result
+    return result
+
+
+def _person_of(user):
+    from governance.models import Person
+
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def hidden_body_ids(user) -> Q:
+    """A filter on bodies whose restricted data the user may not see."""
+    access = access_for(user)
+    return (
+        Q(restricted=True)
+        & ~Q(pk__in=access.body_ids)
+        & ~Q(partnership_id__in=access.coordinator_board_ids)
+    )
+
+
+def visible_actions(queryset, user):
+    access = access_for(user)
+    if access.is_admin:
+        return queryset
+    from .models import ActionLead
+
+    hidden_bodies = Body.objects.filter(hidden_body_ids(user)).values("pk")
+    restricted_actions = ActionLead.objects.filter(body__in=hidden_bodies).values("action_id")
+    return (
+        queryset.filter(agreement__board_id__in=access.board_ids)
+        .exclude(pk__in=restricted_actions)
+        .exclude(origin_meeting__body__in=hidden_bodies)
+    )
+
+
+def can_view_body_data(user, body) -> bool:
+    """Meetings, notes and actions of a restricted body."""
+    access = access_for(user)
+    if access.is_admin or not body.restricted:
+        return True
+    return body.pk in access.body_ids or body.board.pk in access.coordinator_board_ids
+
+
+def can_update(user, action, lead_rows=None) -> bool:
+    """May record progress on the action. `lead_rows` avoids a query when leads are prefetched."""
+    access = access_for(user)
+    if access.is_admin:
+        return True
+    board_id = action.agreement.board_id
+    if board_id in access.coordinator_board_ids:
+        return True
+    if board_id not in access.board_ids:
+        return False
+    leads = lead_rows if lead_rows is not None else list(action.leads.all())
+    return any(
+        (lead.organisation_id and lead.organisation_id == access.organisation_id)
+        or (lead.body_id and lead.body_id in access.body_ids)
+        for lead in leads
+    )
+
+
+def can_edit(user, action) -> bool:
+    """May change the action itself: wording, timescale, leads."""
+    access = access_for(user)
+    return access.is_admin or action.agreement.board_id in access.coordinator_board_ids

@@ -1,0 +1,177 @@
+"""The agreement itself: a board's annual Community Safety Agreement, its themes and narrative."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from governance.models import Body
+
+
+def financial_year_label(start: datetime.date) -> str:
+    """ "2017-18" for the year that starts in April 2017."""
+    return f"{start.year}-{(start.year + 1) % 100:02d}"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date):
+        return self.filter(period_start__lte=day, period_end__gte=day)
+
+    def current_for(self, board, today: datetime.date):
+        """The agreement a board works to today: in force and not a draft, else the latest."""
+        mine = self.filter(board=board).exclude(status=Agreement.Status.DRAFT)
+        return mine.in_force_on(today).first() or mine.order_by("-period_start").first()
+
+
+class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
+    def get_by_natural_key(self, board_short_name, period_start):
+        return self.get(board__short_name=board_short_name, period_start=period_start)
+
+
+class Agreement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ADOPTED = "adopted", "Adopted"
+        SUPERSEDED = "superseded", "Superseded"
+
+    board = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="agreements")
+    title = models.CharField(max_length=200)
+    period_start = models.DateField(help_text="The first day of the financial year, 1 April.")
+    period_end = models.DateField(help_text="The last day of the period, usually 31 March.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.CharField(max_length=20, blank=True, help_text='As written, e.g. "0.1".')
+    document_date = models.CharField(max_length=60, blank=True, help_text='e.g. "March 2017".')
+    contact = models.CharField(max_length=200, blank=True)
+    introduction = models.TextField(
+        blank=True, help_text="The words that introduce the action plan, as written."
+    )
+    previous = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next",
+        help_text="Last year's agreement, of which this one is the revision.",
+    )
+    history = HistoricalRecords()
+
+    objects = AgreementManager()
+
+    class Meta:
+        ordering = ["board", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "period_start"], name="agreement_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="agreement_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year_label})"
+
+    def natural_key(self):
+        return (self.board.short_name, self.period_start.isoformat())
+
+    natural_key.dependencies = ["governance.body"]
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.period_start)
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise ValidationError({"period_end": "The period must end after it starts."})
+
+
+class ThemeManager(models.Manager):
+    def get_by_natural_key(self, board_short_name, key):
+        return self.get(board__short_name=board_short_name, key=key)
+
+
+class Theme(models.Model):
+    """A priority that persists across years, so it can be followed when it is renamed."""
+
+    board = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="themes")
+    key = models.SlugField(
+        max_length=80, help_text="A stable name that does not change when the theme is renamed."
+    )
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    objects = ThemeManager()
+
+    class Meta:
+        ordering = ["board", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "key"], name="theme_unique_key"),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.name} – {self.name}"
+        return self.name
+
+    def natural_key(self):
+        return (self.board.short_name, self.key)
+
+    natural_key.dependencies = ["governance.body"]
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "A theme cannot be its own parent or ancestor."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, board_short_name, period_start, position):
+        return self.get(
+            agreement__board__short_name=board_short_name,
+            agreement__period_start=period_start,
+            position=position,
+        )
+
+
+class Section(models.Model):
+    """A numbered section of the narrative, paragraphs separated by blank lines."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    number = models.CharField(max_length=20, blank=True, help_text='As written: "6".')
+    heading = models.CharField(max_length=300)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="sections"
+    )
+    text = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["agreement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "position"], name="section_unique_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.heading}" if self.number else self.heading
+
+    def natural_key(self):
+        return (*self.agreement.natural_key(), self.position)
+
+    natural_key.dependencies = ["csa.agreement", "csa.theme"]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.text.split("\n\n") if p.strip()]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Community safety action plans: administration"
+admin.site.site_title = "Action plans admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("agreements/", include("csa.agreement_urls", namespace="csa")),
+    path("governance/", include("governance.urls", namespace="governance")),
+    path("", include("actions.urls", namespace="actions")),
+]

@@ -1,0 +1,89 @@
+"""Demo accounts for trying the tracker with the Worcestershire agreements.
+
+One officer per lead organisation, the board's chair and coordinator, and an admin. They all
+share one development password, which is printed on the console and never used when DEBUG
+is off.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from actions.models import ActionLead
+
+from .models import Body, Person, Role
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+class DemoRefused(Exception):
+    pass
+
+
+def _account(username, *, first, last, email=None, superuser=False):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": email or ""},
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+    user.is_staff = user.is_staff or superuser
+    user.is_superuser = user.is_superuser or superuser
+    user.save()
+    return user
+
+
+def _person_for(user, *, name, post="", organisation=None):
+    person, _ = Person.objects.get_or_create(
+        name=name, defaults={"post": post, "organisation": organisation}
+    )
+    if person.user_id != user.pk:
+        person.user = user
+        person._change_reason = "demo account"
+        person.save()
+    return person
+
+
+@transaction.atomic
+def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
+    """Create (or bring back) the demo accounts; returns (username, what they are) pairs."""
+    if not settings.DEBUG:
+        raise DemoRefused("Demo accounts are only created when DEBUG is on.")
+    board = Body.objects.get(short_name=board_short_name)
+    made = []
+
+    lead_organisations = {
+        lead.organisation
+        for lead in ActionLead.objects.filter(
+            action__agreement__board=board, organisation__isnull=False
+        ).select_related("organisation")
+    }
+    for organisation in sorted(lead_organisations, key=lambda o: o.short_name):
+        username = f"officer-{slugify(organisation.short_name)}"
+        user = _account(username, first="Demo officer", last=organisation.short_name)
+        _person_for(
+            user,
+            name=f"Demo officer ({organisation.short_name})",
+            post="Board officer",
+            organisation=organisation,
+        )
+        Role.objects.get_or_create(user=user, board=board, kind=Role.Kind.OFFICER)
+        made.append((username, f"officer of {organisation.name}"))
+
+    chair_person = board.chairs.filter(end__isnull=True).select_related("person").first()
+    chair = _account("chair", first="Frances", last="Howie")
+    if chair_person:
+        _person_for(chair, name=chair_person.person.name)
+    Role.objects.get_or_create(user=chair, board=board, kind=Role.Kind.CHAIR)
+    made.append(("chair", f"chair of the {board.name}"))
+
+    coordinator = _account("coordinator", first="Paul", last="Kinsella")
+    _person_for(coordinator, name="Paul Kinsella")
+    Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
+    made.append(("coordinator", f"partnership coordinator of the {board.name}"))
+
+    _account("admin", first="Site", last="Admin", superuser=True)
+    made.append(("admin", "administrator (Django admin too)"))
+    return made

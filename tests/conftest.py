@@ -1,0 +1,94 @@
+"""Shared fixtures, named after the people who use the tracker."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from csa.importer import load_agreement_file
+from governance.models import Body, Organisation, Role
+from tests.governance.factories import make_user
+
+# Playwright's sync API keeps an event loop in the test thread; Django must allow it there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "worcestershire"
+YEAR_FILES = [FIXTURES / "2017-18.json", FIXTURES / "2018-19.json"]
+
+
+@pytest.fixture
+def worcestershire(db):
+    """The real Worcestershire agreements, 2017-18 and 2018-19, loaded as `make run` does."""
+    for path in YEAR_FILES:
+        load_agreement_file(path)
+    return Body.objects.get(short_name="SCB")
+
+
+@pytest.fixture
+def scb(worcestershire):
+    return worcestershire
+
+
+@pytest.fixture
+def officer_wcc_ph(scb):
+    return make_user(
+        username="officer-wcc-ph",
+        board=scb,
+        kind=Role.Kind.OFFICER,
+        organisation=Organisation.objects.get(short_name="WCC PH"),
+    )
+
+
+@pytest.fixture
+def officer_wcc_ph_colleague(scb):
+    return make_user(
+        username="officer-wcc-ph-2",
+        board=scb,
+        kind=Role.Kind.OFFICER,
+        organisation=Organisation.objects.get(short_name="WCC PH"),
+    )
+
+
+@pytest.fixture
+def officer_police(scb):
+    return make_user(
+        username="officer-wm-police",
+        board=scb,
+        kind=Role.Kind.OFFICER,
+        organisation=Organisation.objects.get(short_name="WM Police"),
+    )
+
+
+@pytest.fixture
+def officer_channel_member(scb):
+    """An officer who sits on the restricted Channel Panel."""
+    return make_user(
+        username="officer-channel",
+        board=scb,
+        kind=Role.Kind.OFFICER,
+        organisation=Organisation.objects.get(short_name="WCC PH"),
+        bodies=[Body.objects.get(short_name="Channel Panel")],
+    )
+
+
+@pytest.fixture
+def chair(scb):
+    return make_user(username="chair", board=scb, kind=Role.Kind.CHAIR)
+
+
+@pytest.fixture
+def coordinator(scb):
+    return make_user(username="coordinator", board=scb, kind=Role.Kind.COORDINATOR)
+
+
+@pytest.fixture
+def admin_user(scb):
+    return make_user(username="admin", board=scb, kind=None, superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """A user of another partnership altogether."""
+    from tests.governance.factories import BoardFactory
+
+    return make_user(username="outsider", board=BoardFactory(), kind=Role.Kind.CHAIR)
