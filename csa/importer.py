@@ -262,7 +262,7 @@ class _Loader:
 
     def _check_action(self, fields):
         errors = {}
-        if not fields.get("theme"):
+        if not fields.get("theme") and not fields.get("origin_meeting"):
             errors["theme"] = "every action of a plan needs a theme"
         if not str(fields.get("description") or "").strip():
             errors["description"] = "every action needs a description"

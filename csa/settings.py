@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "governance",
     "csa",
     "actions",
+    "bench",  # the synthetic-data generator command; no models
 ]
 
 MIDDLEWARE = [
