@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.demo import DEMO_PASSWORD, DemoRefused, create_demo_accounts
+from governance.models import Body
 
 
 class Command(BaseCommand):
@@ -14,8 +15,10 @@ class Command(BaseCommand):
             accounts = create_demo_accounts(board)
         except DemoRefused as error:
             raise CommandError(str(error)) from None
-        except Exception as error:  # the board is missing: say what to load first
-            raise CommandError(f"Cannot create demo accounts: {error}") from None
+        except Body.DoesNotExist:
+            raise CommandError(
+                f"There is no board {board!r}: load its agreement first (make load)."
+            ) from None
         self.stdout.write("Demo accounts (development only), all with the password:")
         self.stdout.write(f"    {DEMO_PASSWORD}")
         for username, what in accounts:

@@ -1,0 +1,61 @@
+"""Production refuses to start without a secret key of its own."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "csa.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DEBUG": "0"},
+        {"DEBUG": "0", "SECRET_KEY": "django-insecure-development-only-never-use-in-production"},
+    ],
+)
+def test_without_debug_a_missing_or_development_key_refuses_to_start(env):
+    result = _start(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_with_a_real_key_it_starts():
+    result = _start({"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_selects_postgresql():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "csa.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://u@localhost:5432/csa",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
