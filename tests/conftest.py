@@ -1,9 +1,13 @@
 """Shared fixtures, named after the people who use the tracker."""
 
+import copy
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from csa.importer import load_agreement_file
 from governance.models import Body, Organisation, Role
@@ -16,11 +20,39 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "worcestershire
 YEAR_FILES = [FIXTURES / "2017-18.json", FIXTURES / "2018-19.json"]
 
 
+# The rows (history included) that loading the real files wrote, kept after the first load so
+# that later tests restore them in a few bulk inserts instead of running the importer again.
+_LOADED_ROWS: list[tuple[type, list]] = []
+_OUR_APPS = {"governance", "csa", "actions"}
+
+
+def _snapshot_rows():
+    return [
+        (model, list(model._base_manager.order_by("pk")))
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in _OUR_APPS and model._base_manager.exists()
+    ]
+
+
+def _restore_rows():
+    with transaction.atomic():
+        for model, rows in _LOADED_ROWS:
+            model._base_manager.bulk_create([copy.copy(row) for row in rows])
+    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in _LOADED_ROWS])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def worcestershire(db):
     """The real Worcestershire agreements, 2017-18 and 2018-19, loaded as `make run` does."""
-    for path in YEAR_FILES:
-        load_agreement_file(path)
+    if _LOADED_ROWS:
+        _restore_rows()
+    else:
+        for path in YEAR_FILES:
+            load_agreement_file(path)
+        _LOADED_ROWS.extend(_snapshot_rows())
     return Body.objects.get(short_name="SCB")
 
 
