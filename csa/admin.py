@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action
 
-from .models import Agreement, Section, Theme
+from .models import Agreement, RolloverDecision, Section, Theme
 
 
 class ActionInline(admin.TabularInline):
@@ -46,3 +46,12 @@ class SectionAdmin(SimpleHistoryAdmin):
     list_filter = ["agreement"]
     search_fields = ["heading", "text"]
     list_select_related = ["agreement", "agreement__board", "theme"]
+
+
+@admin.register(RolloverDecision)
+class RolloverDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "outcome", "agreement", "reason"]
+    list_filter = ["outcome", "agreement"]
+    search_fields = ["reason", "action__reference", "action__description"]
+    list_select_related = ["action", "action__agreement", "agreement", "agreement__board"]
+    autocomplete_fields = ["agreement", "action"]
