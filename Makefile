@@ -38,6 +38,7 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_agreement $(FIXTURES)
+	$(PY) manage.py load_agreement fixtures/worcestershire/meetings.json
 
 run: load
 	$(PY) manage.py seed_demo_users

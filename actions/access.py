@@ -116,6 +116,23 @@ def can_update(user, action, lead_rows=None) -> bool:
     )
 
 
+def can_view_agreement(user, agreement) -> bool:
+    access = access_for(user)
+    return access.is_admin or agreement.board_id in access.board_ids
+
+
+def can_manage_agreement(user, agreement) -> bool:
+    """May roll the agreement over and adopt it: the coordinator of its board, or an admin."""
+    access = access_for(user)
+    return access.is_admin or agreement.board_id in access.coordinator_board_ids
+
+
+def can_manage_body(user, body) -> bool:
+    """May record a body's meetings, progress received, actions arising and chair changes."""
+    access = access_for(user)
+    return access.is_admin or body.board.pk in access.coordinator_board_ids
+
+
 def can_edit(user, action) -> bool:
     """May change the action itself: wording, timescale, leads."""
     access = access_for(user)

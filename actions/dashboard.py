@@ -1,0 +1,202 @@
+"""The chair's pages: the dashboard, the filtered list, its exports and the board report.
+
+Read-only: nothing here writes to the database. Every figure comes from actions/reporting.py
+or ActionFilter, which start from Action.objects.visible_to(user). A bad parameter (an unknown
+status, a date such as 2018-02-30, an agreement that does not exist or is not the user's)
+shows the page's error summary with status 400, never an unfiltered page.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from . import charts, exports, reporting
+from .filters import ActionFilter, BoardReportForm, PlanDayForm
+from .models import Action, Status, today
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+
+# Said on every page that shows a plan "as of" a day: which of the two clocks it is.
+CLOCK_EXPLANATION = (
+    "the status each action had on that day in the world: the one set by its latest "
+    "progress update dated on or before it, whenever that update was recorded"
+)
+
+
+def _query(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _plan_context(user, form, agreement, as_of):
+    """What every as-of page shares: the header form, the clock and the list's base query."""
+    return {
+        "form": form,
+        "agreement": agreement,
+        "as_of": as_of,
+        "is_today": as_of == today(),
+        "clock_explanation": CLOCK_EXPLANATION,
+        "before_period": agreement is not None and as_of < agreement.period_start,
+        "after_period": agreement is not None and as_of > agreement.period_end,
+        "base_query": _query(agreement=agreement.pk, as_of=as_of.isoformat()) if agreement else "",
+        "boards": list(reporting.boards_visible_to(user)),
+        "due_soon_days": settings.DUE_SOON_DAYS,
+        "stale_after_days": settings.STALE_AFTER_DAYS,
+        "statuses": reporting.STATUS_ORDER,
+    }
+
+
+def _with_days_overdue(actions, as_of):
+    """Days overdue and the status's words, for the tables (status_on is an annotation)."""
+    for action in actions:
+        action.days_overdue = reporting.days_between(action.due_date, as_of)
+        action.status_label = Status(action.status_on).label
+    return actions
+
+
+def dashboard(request):
+    form = PlanDayForm(request.GET, user=request.user)
+    if not form.is_valid():
+        context = _plan_context(request.user, form, None, today())
+        return render(request, "dashboard/dashboard.html", context, status=400)
+    agreement, as_of = form.cleaned_data["agreement"], form.cleaned_data["as_of"]
+    context = _plan_context(request.user, form, agreement, as_of)
+    if agreement is not None:
+        theme_rows = reporting.theme_matrix(request.user, agreement, as_of)
+        context.update(
+            counts=reporting.headline_counts(request.user, agreement, as_of),
+            overdue=_with_days_overdue(
+                list(reporting.overdue_actions(request.user, agreement, as_of)), as_of
+            ),
+            theme_rows=theme_rows,
+            lead_rows=reporting.lead_matrix(request.user, agreement, as_of),
+            chart=charts.status_by_theme(theme_rows),
+        )
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _action_filter(request):
+    """The list's filters from the URL; no agreement given means the user's current one."""
+    data = request.GET.copy()
+    data.pop("page", None)
+    if "agreement" not in data:
+        current = reporting.default_agreement(request.user)
+        if current is not None:
+            data["agreement"] = str(current.pk)
+    return ActionFilter(data, queryset=Action.objects.visible_to(request.user), user=request.user)
+
+
+def _list_context(filterset):
+    data = filterset.data.copy()
+    return {
+        "filter": filterset,
+        "form": filterset.form,
+        "querystring_without_page": data.urlencode(),
+        "statuses": reporting.STATUS_ORDER,
+        "clock_explanation": CLOCK_EXPLANATION,
+    }
+
+
+def action_list(request):
+    filterset = _action_filter(request)
+    context = _list_context(filterset)
+    if not filterset.is_valid():
+        return render(request, "dashboard/action_list.html", context, status=400)
+    as_of = filterset.as_of_date
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(
+        page_obj=page,
+        actions=_with_days_overdue(list(page.object_list), as_of),
+        as_of=as_of,
+        agreement=filterset.agreement_chosen,
+        is_today=as_of == today(),
+        export_query=filterset.data.urlencode(),
+    )
+    return render(request, "dashboard/action_list.html", context)
+
+
+def action_export(request, fmt):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("We can export the list as CSV or XLSX.")
+    filterset = _action_filter(request)
+    if not filterset.is_valid():
+        return render(request, "dashboard/action_list.html", _list_context(filterset), status=400)
+    as_of = filterset.as_of_date
+    agreement = filterset.agreement_chosen
+    scope = f"{agreement.board.short_name}-{agreement.year_label}" if agreement else "all"
+    filename = f"actions-{scope}-as-of-{as_of:%Y-%m-%d}".replace(" ", "-")
+    respond = exports.csv_response if fmt == "csv" else exports.xlsx_response
+    return respond(filterset.qs, as_of=as_of, filename=filename)
+
+
+# --- The board report ------------------------------------------------------------------------
+
+
+def _board_report_context(request):
+    """The report's context, or (None, context with the form's errors)."""
+    form = BoardReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return False, _plan_context(request.user, form, None, today())
+    agreement, as_of = form.cleaned_data["agreement"], form.cleaned_data["as_of"]
+    context = _plan_context(request.user, form, agreement, as_of)
+    if agreement is None:
+        return True, context
+    since = form.cleaned_data.get("since")
+    meeting = None
+    if since is None:
+        meeting = reporting.last_meeting_before(agreement, as_of)
+        since = meeting.date if meeting else agreement.period_start - datetime.timedelta(days=1)
+    user = request.user
+    context.update(
+        since=since,
+        since_meeting=meeting,
+        counts=reporting.headline_counts(user, agreement, as_of),
+        overdue=_with_days_overdue(list(reporting.overdue_actions(user, agreement, as_of)), as_of),
+        at_risk=_with_days_overdue(list(reporting.at_risk_actions(user, agreement, as_of)), as_of),
+        completed=_with_days_overdue(
+            list(reporting.completed_since(user, agreement, as_of, since)), as_of
+        ),
+        report_query=_query(
+            agreement=agreement.pk,
+            as_of=as_of.isoformat(),
+            since=form.cleaned_data.get("since") and since.isoformat(),
+        ),
+        pdf_available=pdf_available(),
+        generated_on=today(),
+    )
+    return True, context
+
+
+def board_report(request):
+    ok, context = _board_report_context(request)
+    return render(request, "dashboard/report.html", context, status=200 if ok else 400)
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # OSError: the Python package without Pango
+        return False
+    return True
+
+
+def board_report_pdf(request):
+    if not pdf_available():
+        raise Http404("PDF output needs WeasyPrint, which is not installed here.")
+    ok, context = _board_report_context(request)
+    if not ok or context.get("agreement") is None:
+        return render(request, "dashboard/report.html", context, status=400 if not ok else 200)
+    html = render_to_string("dashboard/report.html", {**context, "for_pdf": True}, request)
+    agreement = context["agreement"]
+    response = HttpResponse(exports.html_to_pdf(html), content_type="application/pdf")
+    filename = (
+        f"board-report-{agreement.board.short_name}-{agreement.year_label}"
+        f"-as-of-{context['as_of']:%Y-%m-%d}.pdf"
+    ).replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,344 @@
+"""The filters of the list of actions, its exports and the dashboard's links into it.
+
+Everything is in the URL (GET), so that a filtered list can be shared or bookmarked. Every
+choice offered is limited to what the user may see: an agreement of another partnership is
+"not one of the choices", exactly as one that does not exist.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from csa.models import Theme
+from governance.models import Body, Organisation
+
+from . import reporting
+from .models import Action, ActionLead, Status, today
+
+FLAG_CHOICES = [
+    ("overdue", "Overdue"),
+    ("due_soon", "Due soon"),
+    ("stale", "Stale (no recent update)"),
+]
+
+SORT_CHOICES = [
+    ("due", "Due date, soonest first"),
+    ("-due", "Due date, latest first"),
+    ("status", "Status, off track first"),
+    ("theme", "Theme"),
+    ("reference", "Reference"),
+]
+
+_STATUS_RANK = Case(
+    *(When(status_on=status, then=Value(i)) for i, status in enumerate(reporting.STATUS_ORDER)),
+    default=Value(len(reporting.STATUS_ORDER)),
+    output_field=IntegerField(),
+)
+
+SORTS = {
+    "due": [F("due_date").asc(nulls_last=True), "position", "reference"],
+    "-due": [F("due_date").desc(nulls_last=True), "position", "reference"],
+    "status": [_STATUS_RANK, F("due_date").asc(nulls_last=True), "position"],
+    "theme": ["theme__position", "theme__name", "position", "reference"],
+    "reference": ["agreement__board__name", "-agreement__period_start", "position", "reference"],
+}
+
+AS_OF_HELP = "For example, 2019-04-01. The status is the one on that day."
+# Days outside these are typing mistakes, and would overflow the date arithmetic.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+
+def check_day(value: datetime.date | None, what: str) -> datetime.date | None:
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise forms.ValidationError(
+            f"Enter {what} between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}, for example 2019-04-01."
+        )
+    return value
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.board.short_name} {obj.year_label}: {obj.title}"
+
+
+def style_for_govuk(form) -> None:
+    """GOV.UK classes and aria-describedby on the widgets, including the error states."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        bound = form[name]
+        errors = bool(form._errors) and name in form._errors  # no validation triggered here
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue  # drawn by the template, one GOV.UK checkbox per status
+        if isinstance(widget, forms.Select):
+            css = "govuk-select" + (" govuk-select--error" if errors else "")
+        else:
+            width = "govuk-input--width-10" if isinstance(widget, forms.DateInput) else ""
+            css = f"govuk-input {width}" + (" govuk-input--error" if errors else "")
+        widget.attrs["class"] = css.strip()
+        described = []
+        if field.help_text:
+            described.append(f"{bound.auto_id}-hint")
+        if errors:
+            described.append(f"{bound.auto_id}-error")
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
+        else:
+            widget.attrs.pop("aria-describedby", None)
+
+
+class GovukFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_for_govuk(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_for_govuk(self)
+
+
+class ActionFilterForm(GovukFormMixin, forms.Form):
+    def clean_as_of(self):
+        return check_day(self.cleaned_data.get("as_of"), "the “status as of” date")
+
+
+class PlanDayForm(GovukFormMixin, forms.Form):
+    """Which plan, on which day: the dashboard's and the board report's header."""
+
+    agreement = AgreementChoiceField(
+        queryset=None,
+        required=False,
+        label="Agreement",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Choose an agreement from the list: that agreement does not "
+            "exist or is not one you can see."
+        },
+    )
+    board = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Board",
+        error_messages={
+            "invalid_choice": "Choose a board from the list: that board does not exist or is "
+            "not one you can see."
+        },
+    )
+    as_of = forms.DateField(
+        required=False,
+        label="As of",
+        input_formats=["%Y-%m-%d"],
+        help_text=AS_OF_HELP,
+        widget=date_input(),
+        error_messages={
+            "invalid": "Enter the “as of” date as a real date, for example 2019-04-01."
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        agreements = reporting.agreements_visible_to(user)
+        self.fields["agreement"].queryset = agreements
+        self.fields["board"].queryset = reporting.boards_visible_to(user)
+
+    def clean_as_of(self):
+        return check_day(self.cleaned_data.get("as_of"), "the “as of” date")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not cleaned.get("as_of"):
+            cleaned["as_of"] = today()
+        if not cleaned.get("agreement"):
+            board = cleaned.get("board")
+            cleaned["agreement"] = reporting.default_agreement(
+                self.user, on=cleaned["as_of"], board_id=board.pk if board else None
+            )
+        return cleaned
+
+
+class BoardReportForm(PlanDayForm):
+    since = forms.DateField(
+        required=False,
+        label="Last meeting",
+        input_formats=["%Y-%m-%d"],
+        help_text="Actions completed after this day are listed. "
+        "Leave it empty for the board's last meeting before the “as of” day.",
+        widget=date_input(),
+        error_messages={
+            "invalid": "Enter the last meeting date as a real date, for example 2019-01-15."
+        },
+    )
+
+    def clean_since(self):
+        return check_day(self.cleaned_data.get("since"), "the last meeting date")
+
+    def clean(self):
+        cleaned = super().clean()
+        since, as_of = cleaned.get("since"), cleaned.get("as_of")
+        if since and as_of and since > as_of:
+            self.add_error("since", "The last meeting date must be on or before the “as of” date.")
+        return cleaned
+
+
+class AgreementFilter(django_filters.ModelChoiceFilter):
+    field_class = AgreementChoiceField
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters over Action.objects.visible_to(user), annotated as of the `as_of` day."""
+
+    agreement = AgreementFilter(
+        queryset=None,
+        label="Agreement",
+        empty_label="All agreements",
+        error_messages={
+            "invalid_choice": "Choose an agreement from the list: that agreement does not "
+            "exist or is not one you can see."
+        },
+    )
+    as_of = django_filters.DateFilter(
+        label="Status as of",
+        method="filter_nothing",
+        input_formats=["%Y-%m-%d"],
+        help_text=AS_OF_HELP,
+        widget=date_input(),
+        error_messages={
+            "invalid": "Enter the “status as of” date as a real date, for example 2019-04-01."
+        },
+    )
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        help_text="Words in the reference, action, leads or timescale.",
+        max_length=200,
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.none(),
+        label="Theme",
+        method="filter_theme",
+        empty_label="All themes",
+        help_text="A theme includes its sub-themes.",
+        error_messages={"invalid_choice": "Choose a theme from the list."},
+    )
+    lead = django_filters.ChoiceFilter(
+        label="Lead organisation or body",
+        method="filter_lead",
+        empty_label="All leads",
+        error_messages={"invalid_choice": "Choose a lead organisation or body from the list."},
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        field_name="status_on",
+        choices=[(s.value, s.label) for s in reporting.STATUS_ORDER],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose statuses from the list."},
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Only actions that are",
+        method="filter_flag",
+        choices=FLAG_CHOICES,
+        empty_label="Any",
+        error_messages={"invalid_choice": "Choose overdue, due soon or stale."},
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="filter_nothing",
+        choices=SORT_CHOICES,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a sort order from the list."},
+    )
+
+    class Meta:
+        fields = []
+        form = ActionFilterForm
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+        agreements = reporting.agreements_visible_to(user)
+        self.filters["agreement"].queryset = agreements
+        self.form.fields["agreement"].queryset = agreements
+        boards = agreements.values("board_id")
+        themes = (
+            Theme.objects.filter(board_id__in=boards)
+            .select_related("parent")
+            .order_by("board__name", "position", "name")
+        )
+        self.form.fields["theme"].queryset = themes
+        self.form.fields["lead"].choices = self._lead_choices()
+
+    def _lead_choices(self):
+        """The organisations and bodies that lead actions the user can see."""
+        leads = ActionLead.objects.filter(
+            action__in=Action.objects.visible_to(self.user).values("pk")
+        )
+        organisations = Organisation.objects.filter(pk__in=leads.values("organisation_id"))
+        bodies = Body.objects.filter(pk__in=leads.values("body_id"))
+        return [
+            ("Organisations", [(f"org:{o.pk}", o.short_name) for o in organisations]),
+            ("Bodies", [(f"body:{b.pk}", f"{b.short_name} ({b.name})") for b in bodies]),
+        ]
+
+    # The day and the order are not filters: they shape the whole queryset (below).
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    @property
+    def as_of_date(self) -> datetime.date:
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        return cleaned.get("as_of") or today()
+
+    @property
+    def agreement_chosen(self):
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        return cleaned.get("agreement")
+
+    def filter_queryset(self, queryset):
+        # Status, flags and the latest note are all "as of" the chosen day, so the annotations
+        # go on before any filter that reads them.
+        as_of = self.as_of_date
+        queryset = reporting.with_latest_update(queryset.with_progress(as_of), as_of)
+        queryset = reporting.with_flags(super().filter_queryset(queryset), as_of)
+        sort = self.form.cleaned_data.get("sort") or "due"
+        return reporting.for_display(queryset).order_by(*SORTS[sort])
+
+    def filter_search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(reference__icontains=word)
+                | Q(description__icontains=word)
+                | Q(leads_as_written__icontains=word)
+                | Q(timescale__icontains=word)
+            )
+        return queryset
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(theme_id__in=reporting.theme_descendant_ids(value))
+
+    def filter_lead(self, queryset, name, value):
+        kind, _, pk = value.partition(":")
+        party = {"org": "organisation_id", "body": "body_id"}[kind]
+        leading = ActionLead.objects.filter(**{party: int(pk)}).values("action_id")
+        return queryset.filter(pk__in=leading)
+
+    def filter_flag(self, queryset, name, value):
+        as_of = self.as_of_date
+        if value == "overdue":
+            return queryset.overdue(as_of=as_of)
+        if value == "due_soon":
+            return queryset.due_within(as_of=as_of)
+        return queryset.stale(as_of=as_of)
+
+
+def status_label(value: str) -> str:
+    return Status(value).label

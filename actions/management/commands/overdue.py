@@ -1,0 +1,145 @@
+"""`manage.py overdue`: the overdue actions on a day, for a scheduled job or a quick check.
+
+    manage.py overdue                                  every agreement in force today
+    manage.py overdue --as-of 2019-04-01               as the plan stood on that day
+    manage.py overdue --agreement SCB:2018-19 --format csv
+
+Exit code 0 with the list (empty or not); 2 with a message on stderr for a bad argument.
+The command runs with no user, so it lists every action, restricted bodies' included: it is
+for administrators at the command line, like the admin site.
+"""
+
+import csv
+import datetime
+import json
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actions import reporting
+from actions.models import Action, Status, today
+from csa.models import Agreement
+
+BAD_ARGUMENT = 2
+AGREEMENT_LABEL = re.compile(r"^(?P<board>.+):(?P<start>\d{4})-(?P<end>\d{2})$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+FIELDS = [
+    "agreement",
+    "reference",
+    "due_date",
+    "days_overdue",
+    "status",
+    "leads",
+    "last_update",
+    "description",
+]
+
+
+class Command(BaseCommand):
+    help = "List the overdue actions as of a day (default today)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--agreement",
+            help="BOARD:YYYY-YY (e.g. SCB:2018-19) or an agreement's id. "
+            "Default: every adopted agreement in force on the day.",
+        )
+        parser.add_argument("--as-of", dest="as_of", help="The day, as YYYY-MM-DD. Default: today.")
+        parser.add_argument(
+            "--format",
+            dest="output_format",
+            default="table",
+            choices=["table", "csv", "json"],
+            help="table (default), csv or json.",
+        )
+
+    def handle(self, *args, agreement=None, as_of=None, output_format="table", **options):
+        day = _parse_day(as_of) if as_of else today()
+        agreements = [_find_agreement(agreement)] if agreement else None
+        if agreements is None:
+            agreements = list(reporting.agreements_in_force(day))
+        actions = (
+            Action.objects.filter(agreement__in=agreements)
+            .with_progress(day)
+            .overdue(as_of=day)
+            .select_related("agreement__board")
+            .order_by("agreement__board__name", "agreement__period_start", "due_date", "position")
+        )
+        rows = [_row(action, day) for action in actions]
+        if output_format == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+        elif output_format == "csv":
+            writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            self._table(rows, agreements, day)
+
+    def _table(self, rows, agreements, day):
+        names = ", ".join(f"{a.board.short_name} {a.year_label}" for a in agreements) or "none"
+        self.stdout.write(
+            f"Overdue actions as of {day:%Y-%m-%d} (agreements: {names}): {len(rows)}"
+        )
+        if not rows:
+            return
+        columns = ["agreement", "reference", "due_date", "days_overdue", "status", "leads"]
+        widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+        self.stdout.write("  ".join(c.ljust(widths[c]) for c in columns) + "  description")
+        for row in rows:
+            cells = "  ".join(str(row[c]).ljust(widths[c]) for c in columns)
+            self.stdout.write(f"{cells}  {row['description'][:60]}")
+
+
+def _row(action, day) -> dict:
+    return {
+        "agreement": f"{action.agreement.board.short_name}:{action.agreement.year_label}",
+        "reference": action.reference,
+        "due_date": action.due_date.isoformat(),
+        "days_overdue": (day - action.due_date).days,
+        "status": Status(action.status_on).label,
+        "leads": action.leads_as_written,
+        "last_update": action.last_update_on.isoformat() if action.last_update_on else "",
+        "description": action.description,
+    }
+
+
+def _parse_day(value: str) -> datetime.date:
+    try:
+        if not ISO_DAY.match(value):
+            raise ValueError
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--as-of {value!r} is not a real date: give it as YYYY-MM-DD, e.g. 2019-04-01.",
+            returncode=BAD_ARGUMENT,
+        ) from None
+
+
+def _find_agreement(value: str) -> Agreement:
+    agreements = Agreement.objects.select_related("board")
+    if value.isdigit():
+        found = agreements.filter(pk=int(value)).first()
+    elif match := AGREEMENT_LABEL.match(value):
+        start, end = int(match["start"]), int(match["end"])
+        if (start + 1) % 100 != end:
+            raise CommandError(
+                f"--agreement {value!r}: {start}-{end:02d} is not a financial year; "
+                f"did you mean {start}-{(start + 1) % 100:02d}?",
+                returncode=BAD_ARGUMENT,
+            )
+        found = agreements.filter(
+            board__short_name=match["board"], period_start__year=start
+        ).first()
+    else:
+        raise CommandError(
+            f"--agreement {value!r}: give BOARD:YYYY-YY (e.g. SCB:2018-19) or an agreement's id.",
+            returncode=BAD_ARGUMENT,
+        )
+    if found is None:
+        known = ", ".join(f"{a.board.short_name}:{a.year_label}" for a in agreements[:20])
+        raise CommandError(
+            f"--agreement {value!r}: there is no such agreement. Known: {known or 'none'}.",
+            returncode=BAD_ARGUMENT,
+        )
+    return found

@@ -1,0 +1,349 @@
+"""What the chair reads: counts, matrices and lists of a plan "as of" a day in the world.
+
+Every function here starts from `Action.objects.visible_to(user)`, so a restricted body's
+actions never reach a page, an export or a count of someone who may not see them. The rules
+(overdue, due soon, stale) are ActionQuerySet's; here they are only applied, as correlated
+EXISTS flags, so that every count is one aggregate query in the database however big the plan.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+
+from csa.models import Agreement, Theme
+from governance.models import Body, Meeting
+
+from .access import access_for
+from .models import CLOSED_STATUSES, Action, ProgressUpdate, Status, today
+
+# The order the chair reads statuses in: the ones to challenge first.
+STATUS_ORDER = [
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.NOT_STARTED,
+    Status.ON_TRACK,
+    Status.COMPLETED,
+    Status.DEFERRED,
+    Status.CANCELLED,
+]
+
+
+# --- Which agreements a user may see, and which one to show first ------------------------
+
+
+def agreements_visible_to(user):
+    """The agreements of the boards the user has a role in (an admin: every agreement)."""
+    access = access_for(user)
+    agreements = Agreement.objects.select_related("board").order_by("board__name", "-period_start")
+    if access.is_admin:
+        return agreements
+    return agreements.filter(board_id__in=access.board_ids)
+
+
+def boards_visible_to(user):
+    access = access_for(user)
+    boards = Body.objects.filter(agreements__isnull=False).distinct().order_by("name")
+    if access.is_admin:
+        return boards
+    return boards.filter(pk__in=access.board_ids)
+
+
+def default_board_id(user) -> int | None:
+    """The board a user looks at first: the one they chair, else coordinate, else belong to."""
+    access = access_for(user)
+    for board_ids in (access.chair_board_ids, access.coordinator_board_ids, access.board_ids):
+        if board_ids:
+            return min(board_ids)
+    return None
+
+
+def default_agreement(user, *, on: datetime.date | None = None, board_id: int | None = None):
+    """The current agreement of the user's board (or of `board_id`), else None."""
+    board_id = board_id or default_board_id(user)
+    if board_id is None:
+        if access_for(user).is_admin:
+            board = boards_visible_to(user).first()
+            board_id = board.pk if board else None
+        if board_id is None:
+            return None
+    return (
+        agreements_visible_to(user).filter(board_id=board_id).current_for(board_id, on or today())
+    )
+
+
+def agreements_in_force(on: datetime.date):
+    """The agreements in force on a day: adopted then, so adopted or since superseded."""
+    return (
+        Agreement.objects.in_force_on(on)
+        .exclude(status=Agreement.Status.DRAFT)
+        .select_related("board")
+        .order_by("board__name", "period_start")
+    )
+
+
+def last_meeting_before(agreement, on: datetime.date):
+    """The board's last meeting before the day, for "completed since the last meeting"."""
+    return Meeting.objects.filter(body_id=agreement.board_id, date__lt=on).order_by("-date").first()
+
+
+# --- Actions as of a day --------------------------------------------------------------------
+
+
+def _flag(rule: str, as_of: datetime.date):
+    """True when ActionQuerySet's `rule` holds for the outer action on the day."""
+    matching = getattr(Action.objects.filter(pk=OuterRef("pk")), rule)(as_of=as_of)
+    return Exists(matching)
+
+
+def actions_as_of(user, as_of: datetime.date, *, agreement=None):
+    """The actions the user may see with their status, flags and latest update on a day.
+
+    Annotates status_on and last_update_on (ActionQuerySet.with_progress), is_overdue,
+    is_due_soon, is_stale, and the latest update's note and author's name.
+    """
+    qs = Action.objects.visible_to(user)
+    if agreement is not None:
+        qs = qs.filter(agreement=agreement)
+    return with_flags(with_latest_update(qs.with_progress(as_of), as_of), as_of)
+
+
+def with_flags(qs, as_of: datetime.date):
+    """is_overdue, is_due_soon and is_stale on the day, by ActionQuerySet's rules."""
+    return qs.annotate(
+        is_overdue=_flag("overdue", as_of),
+        is_due_soon=_flag("due_within", as_of),
+        is_stale=_flag("stale", as_of),
+    )
+
+
+def with_latest_update(qs, as_of: datetime.date):
+    """Add the note and author's name of the latest update dated on or before the day."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=as_of).order_by(
+        "-date", "-pk"
+    )
+    full_name = NullIf(
+        Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")
+    )
+    author_name = Coalesce(
+        "author__person__name", full_name, "author__username", output_field=CharField()
+    )
+    return qs.annotate(
+        last_note=Subquery(latest.values("note")[:1]),
+        last_author=Subquery(latest.annotate(name=author_name).values("name")[:1]),
+    )
+
+
+def for_display(qs):
+    """What a table row shows besides the annotations: agreement, board and theme names."""
+    return qs.select_related("agreement__board", "theme__parent")
+
+
+def overdue_actions(user, agreement, as_of: datetime.date):
+    """The overdue actions, the longest overdue first."""
+    qs = actions_as_of(user, as_of, agreement=agreement).filter(is_overdue=True)
+    return for_display(qs).order_by("due_date", "position", "reference")
+
+
+def at_risk_actions(user, agreement, as_of: datetime.date):
+    """At risk or off track on the day and not overdue (those are listed on their own)."""
+    qs = actions_as_of(user, as_of, agreement=agreement).filter(
+        status_on__in=[Status.OFF_TRACK, Status.AT_RISK], is_overdue=False
+    )
+    return for_display(qs).order_by(F("due_date").asc(nulls_last=True), "position")
+
+
+def completed_since(user, agreement, as_of: datetime.date, since: datetime.date):
+    """Completed on the day, by an update dated after `since` (the last meeting)."""
+    qs = actions_as_of(user, as_of, agreement=agreement).filter(
+        status_on=Status.COMPLETED, last_update_on__gt=since
+    )
+    return for_display(qs).order_by("last_update_on", "position")
+
+
+# --- Counts ---------------------------------------------------------------------------------
+
+
+# The columns a count is split by. Grouping by them (rather than one COUNT(... FILTER) per
+# figure) evaluates each as-of subquery once per action, which matters on a national plan.
+_SPLIT = ("status_on", "is_overdue", "is_due_soon", "is_stale", "has_due_date")
+
+
+def _grouped(qs, *keys):
+    """Rows of (keys..., split columns..., n): one GROUP BY query."""
+    return (
+        qs.annotate(
+            has_due_date=ExpressionWrapper(Q(due_date__isnull=False), output_field=BooleanField())
+        )
+        .order_by()
+        .values(*keys, *_SPLIT)
+        .annotate(n=Count("pk"))
+    )
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    stale: int = 0
+    no_due_date: int = 0
+    by_status: dict = field(default_factory=dict)
+
+    def add(self, row: dict) -> None:
+        """Add one group of `_grouped`: n actions alike in status and flags."""
+        n = row["n"]
+        self.total += n
+        status = Status(row["status_on"])
+        self.by_status[status] = self.by_status.get(status, 0) + n
+        if status not in CLOSED_STATUSES:
+            self.open += n
+            self.no_due_date += 0 if row["has_due_date"] else n
+        self.overdue += n if row["is_overdue"] else 0
+        self.due_soon += n if row["is_due_soon"] else 0
+        self.stale += n if row["is_stale"] else 0
+
+    @property
+    def closed(self) -> int:
+        return self.total - self.open
+
+    @property
+    def due_later(self) -> int:
+        """Open, with a due date more than the due-soon period away."""
+        return self.open - self.overdue - self.due_soon - self.no_due_date
+
+    def of(self, status) -> int:
+        return self.by_status.get(status, 0)
+
+    def status_rows(self):
+        return [(status, self.of(status)) for status in STATUS_ORDER]
+
+
+def headline_counts(user, agreement, as_of: datetime.date) -> Counts:
+    counts = Counts()
+    for row in _grouped(actions_as_of(user, as_of, agreement=agreement)):
+        counts.add(row)
+    return counts
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    filter_name: str  # the list's URL parameter that picks this row's actions
+    filter_value: str
+    counts: Counts
+
+
+def theme_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
+    """Themes x status, in the plan's order; a sub-theme's actions count in its theme's row.
+
+    Rolled up so that each row's counts are exactly what its link to the list shows (the
+    list's theme filter includes sub-themes); the sub-themes present are named in the label.
+    """
+    keys = (
+        "theme_id",
+        "theme__name",
+        "theme__position",
+        "theme__parent_id",
+        "theme__parent__name",
+        "theme__parent__position",
+    )
+    top: dict = {}  # top-level theme id -> [name, position, sub-theme names, counts]
+    for row in _grouped(actions_as_of(user, as_of, agreement=agreement), *keys):
+        if row["theme__parent_id"]:
+            pk, name, position = (
+                row["theme__parent_id"],
+                row["theme__parent__name"],
+                row["theme__parent__position"],
+            )
+        else:
+            pk, name, position = row["theme_id"], row["theme__name"], row["theme__position"]
+        entry = top.setdefault(pk, [name, position, [], Counts()])
+        if row["theme__parent_id"] and row["theme__name"] not in entry[2]:
+            entry[2].append(row["theme__name"])
+        entry[3].add(row)
+    result = []
+    ordered = sorted(top.items(), key=lambda i: (i[0] is None, i[1][1] or 0, i[1][0] or ""))
+    for pk, (name, _position, sub_themes, counts) in ordered:
+        if pk is None:
+            label = "No theme"
+        elif sub_themes:
+            label = f"{name}: {', '.join(sorted(sub_themes))}"
+        else:
+            label = name
+        result.append(MatrixRow(label, "theme", str(pk or ""), counts))
+    return result
+
+
+def lead_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
+    """Lead parties x status: an action led by two parties counts once for each."""
+    keys = (
+        "leads__organisation_id",
+        "leads__organisation__short_name",
+        "leads__body_id",
+        "leads__body__short_name",
+    )
+    rows: dict = {}
+    for row in _grouped(actions_as_of(user, as_of, agreement=agreement), *keys):
+        rows.setdefault(tuple(row[k] for k in keys), Counts()).add(row)
+    result = []
+    for (org_id, org_name, body_id, body_name), counts in rows.items():
+        if org_id:
+            label, value = org_name, f"org:{org_id}"
+        elif body_id:
+            label, value = body_name, f"body:{body_id}"
+        else:
+            label, value = "No lead recorded", ""
+        result.append(MatrixRow(label, "lead", value, counts))
+    # The slipping leads first: most overdue, then most off track or at risk.
+    result.sort(
+        key=lambda r: (
+            -r.counts.overdue,
+            -(r.counts.of(Status.OFF_TRACK) + r.counts.of(Status.AT_RISK)),
+            r.label.lower(),
+        )
+    )
+    return result
+
+
+def days_between(earlier: datetime.date | None, later: datetime.date) -> int | None:
+    return (later - earlier).days if earlier else None
+
+
+def due_soon_days() -> int:
+    return settings.DUE_SOON_DAYS
+
+
+def stale_after_days() -> int:
+    return settings.STALE_AFTER_DAYS
+
+
+def theme_descendant_ids(theme: Theme) -> list[int]:
+    """The theme and every sub-theme under it, from one query over its board's themes."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Theme.objects.filter(board_id=theme.board_id).values_list(
+        "pk", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [theme.pk]
+    while todo:
+        pk = todo.pop()
+        if pk in found:
+            continue
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found

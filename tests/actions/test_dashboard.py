@@ -1,0 +1,326 @@
+"""The chair's dashboard: counts, the overdue list and the matrices, as of any day."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Action, Status, today
+from actions.services import progress_update_create
+from csa.models import Agreement
+from governance.models import Body, Role
+from tests.actions.factories import ActionFactory, ActionLeadFactory, ProgressUpdateFactory
+from tests.csa.factories import AgreementFactory, ThemeFactory
+from tests.governance.factories import OrganisationFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("actions:dashboard")
+APRIL_2019 = datetime.date(2019, 4, 1)
+
+
+def agreement_of(year_start: int) -> Agreement:
+    return Agreement.objects.get(board__short_name="SCB", period_start__year=year_start)
+
+
+def make_plan(size: int):
+    """A board's agreement with `size` actions, each with a lead and two progress updates,
+    and its coordinator. Statuses, due dates and themes vary so every count has something."""
+    agreement = AgreementFactory(period_start=datetime.date(2018, 4, 1))
+    themes = [ThemeFactory(board=agreement.board) for _ in range(3)]
+    organisations = [OrganisationFactory() for _ in range(3)]
+    for i in range(size):
+        action = ActionFactory(
+            agreement=agreement,
+            theme=themes[i % 3],
+            due_date=[datetime.date(2018, 7, 31), datetime.date(2019, 4, 20), None][i % 3],
+            leads_as_written=organisations[i % 3].short_name,
+        )
+        ActionLeadFactory(action=action, organisation=organisations[i % 3], position=1)
+        ProgressUpdateFactory(action=action, date=datetime.date(2018, 6, 1))
+        ProgressUpdateFactory(
+            action=action,
+            date=datetime.date(2019, 2, 1),
+            status=[Status.AT_RISK, Status.COMPLETED, Status.OFF_TRACK, Status.ON_TRACK][i % 4],
+            note="Latest word",
+        )
+    coordinator = make_user(board=agreement.board, kind=Role.Kind.COORDINATOR)
+    return agreement, coordinator
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(captured.captured_queries)
+
+
+def overdue_references(response) -> list[str]:
+    """The references in the dashboard's overdue table, in order."""
+    return [action.reference for action in response.context["overdue"]]
+
+
+def count_in_page(response, name: str) -> int:
+    html = response.content.decode()
+    match = re.search(rf'data-count="{name}">(?:<a [^>]*>)?(\d+)', html)
+    assert match, f"no {name} count on the page"
+    return int(match.group(1))
+
+
+def test_as_of_1_april_2019_eleven_of_twelve_actions_of_2018_19_are_overdue(client, chair):
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
+
+    assert response.status_code == 200
+    counts = response.context["counts"]
+    assert (counts.total, counts.overdue) == (12, 11)
+    assert sorted(overdue_references(response), key=lambda r: int(r[1:])) == [
+        f"A{n}" for n in range(1, 13) if n != 8
+    ]
+    dovetail = Action.objects.get(agreement=agreement_of(2018), reference="A8")
+    assert "Dovetail" in dovetail.description
+    assert dovetail not in response.context["overdue"]
+    assert counts.due_soon == 1  # the Dovetail action, due 30 April 2019
+    # What the chair reads on the page, not only the context.
+    assert count_in_page(response, "overdue") == 11
+    assert count_in_page(response, "total") == 12
+    assert "Overdue: 11 of 12" in response.content.decode()
+
+
+def test_as_of_1_april_2018_the_tbc_cse_action_of_2017_18_is_not_overdue(client, chair):
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
+
+    counts = response.context["counts"]
+    cse = Action.objects.get(agreement=agreement_of(2017), reference="A9")
+    assert cse.timescale == "TBC" and cse.due_date is None
+    assert "A9" not in overdue_references(response)
+    assert (counts.total, counts.overdue, counts.no_due_date) == (13, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("year", "as_of"), [(2018, "2019-04-01"), (2018, "2018-09-15"), (2017, "2018-04-01")]
+)
+def test_the_counts_add_up(client, chair, officer_wcc_ph, year, as_of):
+    agreement = agreement_of(year)
+    # Some history, so that the statuses are not all the same.
+    for reference, status, note in [("A1", Status.AT_RISK, "Delayed"), ("A3", Status.ON_TRACK, "")]:
+        progress_update_create(
+            action=Action.objects.get(agreement=agreement, reference=reference),
+            author=officer_wcc_ph,
+            status=status,
+            note=note or "Going well",
+            date=agreement.period_start + datetime.timedelta(days=20),
+        )
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": as_of})
+    counts = response.context["counts"]
+
+    assert sum(count for _, count in counts.status_rows()) == counts.total
+    assert counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date == counts.open
+    assert counts.due_later >= 0
+    assert sum(row.counts.total for row in response.context["theme_rows"]) == counts.total
+    assert sum(row.counts.overdue for row in response.context["theme_rows"]) == counts.overdue
+    assert len(response.context["overdue"]) == counts.overdue
+    # Every action has at least one lead, so the lead matrix counts each at least once.
+    assert sum(row.counts.total for row in response.context["lead_rows"]) >= counts.total
+
+
+def test_history_an_action_completed_in_may_2019_was_still_overdue_on_1_april(
+    client, chair, officer_wcc_ph
+):
+    drive = Action.objects.get(agreement=agreement_of(2018), reference="A1")
+    progress_update_create(
+        action=drive,
+        author=officer_wcc_ph,
+        status=Status.COMPLETED,
+        outcome="The Drive project is running.",
+        date=datetime.date(2019, 5, 1),
+    )
+    client.force_login(chair)
+    agreement = agreement_of(2018).pk
+
+    then = client.get(DASHBOARD, {"agreement": agreement, "as_of": "2019-04-01"})
+    assert "A1" in overdue_references(then)
+    assert then.context["counts"].overdue == 11
+    assert then.context["counts"].of(Status.COMPLETED) == 0
+
+    now = client.get(DASHBOARD, {"agreement": agreement})
+    assert now.context["as_of"] == today()
+    assert "A1" not in overdue_references(now)
+    assert now.context["counts"].of(Status.COMPLETED) == 1
+    # Today the Dovetail action (April 2019) is overdue too: 12 - A1 completed.
+    assert now.context["counts"].overdue == 11
+    assert "A8" in overdue_references(now)
+
+
+def test_the_overdue_list_shows_the_latest_update_as_of_the_day(client, chair, officer_wcc_ph):
+    action = Action.objects.get(agreement=agreement_of(2018), reference="A5")
+    progress_update_create(
+        action=action,
+        author=officer_wcc_ph,
+        status=Status.OFF_TRACK,
+        note="Licensing partners have pulled out of the Redditch scheme for now",
+        date=datetime.date(2019, 3, 1),
+    )
+    progress_update_create(
+        action=action,
+        author=officer_wcc_ph,
+        status=Status.OFF_TRACK,
+        note="A later note that the April view must not show",
+        date=datetime.date(2019, 6, 1),
+    )
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
+    html = response.content.decode()
+
+    assert "Licensing partners have pulled out" in html
+    assert "A later note" not in html
+    assert "officer-wcc-ph person" in html  # the author, by their person's name
+    assert "1 Mar 2019" in html
+    assert "Off track" in html
+    assert "152 days overdue" in html  # A5: due 31 October 2018
+
+
+def test_the_page_says_which_clock_it_shows(client, chair):
+    client.force_login(chair)
+    html = client.get(DASHBOARD, {"as_of": "2019-04-01"}).content.decode()
+    assert "on that day in the world" in html
+    assert "not a record of what the tracker showed" in html
+
+
+def test_the_chair_gets_the_current_agreement_of_their_board_by_default(client, chair):
+    client.force_login(chair)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert response.context["agreement"] == agreement_of(2018)
+    assert response.context["as_of"] == today()
+
+
+def test_matrix_counts_link_to_the_filtered_list(client, chair):
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
+    html = response.content.decode()
+    domestic = next(r for r in response.context["theme_rows"] if r.label == "Domestic Abuse")
+    assert (domestic.counts.total, domestic.counts.overdue) == (3, 3)
+    link = (
+        f"/actions/?agreement={agreement_of(2018).pk}&amp;as_of=2019-04-01"
+        f"&amp;theme={domestic.filter_value}&amp;flag=overdue"
+    )
+    assert link in html
+    followed = client.get(link.replace("&amp;", "&"))
+    assert followed.context["page_obj"].paginator.count == 3
+
+    wcc_ph = next(r for r in response.context["lead_rows"] if r.label == "WCC PH")
+    assert (wcc_ph.counts.total, wcc_ph.counts.overdue) == (6, 5)
+    assert response.context["lead_rows"][0].counts.overdue >= wcc_ph.counts.overdue
+    assert 'role="img"' in html and "chart-pattern-not_started" in html
+
+
+def test_sub_themes_count_in_their_theme_row(client, chair):
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
+    harm = next(r for r in response.context["theme_rows"] if r.label.startswith("Harm Reduction"))
+    assert harm.counts.total == 3  # hate crime, cyber crime and CSE
+    assert "Child Sexual Exploitation" in harm.label
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"as_of": "2018-02-30"}, "Enter the “as of” date as a real date"),
+        ({"as_of": "yesterday"}, "Enter the “as of” date as a real date"),
+        ({"as_of": "9999-12-31"}, "Enter the “as of” date between 2000 and 2100"),
+        ({"agreement": "999999"}, "Choose an agreement from the list"),
+        ({"agreement": "not-a-number"}, "Choose an agreement from the list"),
+        ({"board": "999999"}, "Choose a board from the list"),
+    ],
+)
+def test_bad_values_give_a_clear_message_not_an_error(client, chair, params, message):
+    client.force_login(chair)
+    response = client.get(DASHBOARD, params)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in html
+    assert message in html
+    assert "<title>Error: " in html
+    assert "counts" not in response.context  # nothing shown unfiltered
+
+
+def test_an_agreement_of_another_partnership_is_refused(client, chair, outsider):
+    other = AgreementFactory()
+    client.force_login(chair)
+    response = client.get(DASHBOARD, {"agreement": other.pk})
+    assert response.status_code == 400
+    assert "Choose an agreement from the list" in response.content.decode()
+
+    client.force_login(outsider)
+    response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk})
+    assert response.status_code == 400
+
+
+def test_a_user_with_no_agreement_gets_a_message(client, outsider):
+    client.force_login(outsider)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    assert "There is no agreement to show yet" in response.content.decode()
+
+
+def test_restricted_bodies_actions_are_hidden_from_the_chair(
+    client, chair, coordinator, officer_channel_member
+):
+    agreement = agreement_of(2018)
+    secret = ActionFactory(
+        agreement=agreement,
+        theme=None,
+        reference="C1",
+        description="Channel Panel case review",
+        due_date=datetime.date(2018, 6, 30),
+    )
+    ActionLeadFactory(
+        action=secret, organisation=None, body=Body.objects.get(short_name="Channel Panel")
+    )
+    params = {"agreement": agreement.pk, "as_of": "2019-04-01"}
+
+    client.force_login(chair)
+    response = client.get(DASHBOARD, params)
+    assert response.context["counts"].total == 12
+    assert "Channel Panel case review" not in response.content.decode()
+    assert all(row.label != "Channel Panel" for row in response.context["lead_rows"])
+
+    for insider in (coordinator, officer_channel_member):
+        client.force_login(insider)
+        response = client.get(DASHBOARD, params)
+        assert response.context["counts"].total == 13
+        assert response.context["counts"].overdue == 12
+
+
+def test_a_coordinator_of_two_boards_can_choose_the_board(client, coordinator):
+    other_agreement, _ = make_plan(3)
+    Role.objects.create(user=coordinator, board=other_agreement.board, kind=Role.Kind.COORDINATOR)
+    client.force_login(coordinator)
+
+    response = client.get(DASHBOARD)
+    assert 'name="board"' in response.content.decode()
+    response = client.get(DASHBOARD, {"board": other_agreement.board.pk, "as_of": "2019-04-01"})
+    assert response.context["agreement"] == other_agreement
+    assert response.context["counts"].total == 3
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    small, small_user = make_plan(5)
+    big, big_user = make_plan(60)
+
+    client.force_login(small_user)
+    small_queries = queries_for(client, f"{DASHBOARD}?agreement={small.pk}&as_of=2019-04-01")
+    client.force_login(big_user)
+    big_queries = queries_for(client, f"{DASHBOARD}?agreement={big.pk}&as_of=2019-04-01")
+
+    assert small_queries == big_queries
+    with django_assert_max_num_queries(16):
+        client.get(f"{DASHBOARD}?agreement={big.pk}&as_of=2019-04-01")

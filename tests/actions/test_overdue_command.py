@@ -1,0 +1,116 @@
+"""`manage.py overdue`: the same overdue list as the dashboard; exit code 2 on bad input."""
+
+import datetime
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from actions.models import Action, Status
+from actions.services import progress_update_create
+from tests.actions.test_dashboard import agreement_of
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("overdue", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_lists_the_eleven_overdue_actions_of_2018_19(worcestershire, client, chair):
+    rows = json.loads(
+        run("--agreement", "SCB:2018-19", "--as-of", "2019-04-01", "--format", "json")
+    )
+
+    client.force_login(chair)
+    dashboard = client.get(
+        reverse("actions:dashboard"), {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"}
+    )
+    assert [r["reference"] for r in rows] == [a.reference for a in dashboard.context["overdue"]]
+    assert len(rows) == 11
+    first = rows[0]
+    assert first == {
+        "agreement": "SCB:2018-19",
+        "reference": "A3",
+        "due_date": "2018-05-31",
+        "days_overdue": 305,
+        "status": "Not started",
+        "leads": "Domestic Abuse Forum",
+        "last_update": "",
+        "description": first["description"],
+    }
+
+
+def test_csv_and_table_formats(worcestershire):
+    text = run(
+        "--agreement", str(agreement_of(2017).pk), "--as-of", "2018-04-01", "--format", "csv"
+    )
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("agreement,reference,due_date,days_overdue")
+    assert len(lines) == 13  # header and 12 overdue: the TBC (CSE) action is not
+    assert not any(",A9," in line for line in lines)
+
+    table = run("--agreement", "SCB:2017-18", "--as-of", "2018-04-01")
+    assert "Overdue actions as of 2018-04-01 (agreements: SCB 2017-18): 12" in table
+    assert "A9 " not in table
+
+
+def test_default_is_every_agreement_in_force_on_the_day(worcestershire, officer_wcc_ph):
+    rows = json.loads(run("--as-of", "2019-03-01", "--format", "json"))
+    # 2018-19 only (2017-18 ended in March 2018): all but A2 (March 2019) and A8 (April 2019).
+    assert {r["agreement"] for r in rows} == {"SCB:2018-19"}
+    assert len(rows) == 10
+
+    progress_update_create(
+        action=Action.objects.get(agreement=agreement_of(2018), reference="A1"),
+        author=officer_wcc_ph,
+        status=Status.COMPLETED,
+        outcome="Running",
+        date=datetime.date(2019, 5, 1),
+    )
+    assert len(json.loads(run("--as-of", "2019-03-01", "--format", "json"))) == 10  # history
+    assert "Overdue actions as of 2017-03-01 (agreements: none): 0" in run("--as-of", "2017-03-01")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "2018-02-30"], "is not a real date"),
+        (["--as-of", "01/04/2019"], "is not a real date"),
+        (["--agreement", "SCB:2018-20"], "is not a financial year"),
+        (["--agreement", "SCB:2030-31"], "there is no such agreement"),
+        (["--agreement", "999999"], "there is no such agreement"),
+        (["--agreement", "last year"], "give BOARD:YYYY-YY"),
+    ],
+)
+def test_bad_arguments_exit_with_code_2_and_a_message(worcestershire, args, message):
+    with pytest.raises(CommandError, match=message) as raised:
+        run(*args)
+    assert raised.value.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--as-of", "2018-02-30"], "is not a real date"), (["--format", "xml"], "invalid choice")],
+)
+def test_from_the_command_line_a_bad_argument_exits_2_with_stderr(args, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "overdue", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""

@@ -1,0 +1,104 @@
+"""The board highlight report: printable, as of a day, completed since the last meeting."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, Status
+from actions.services import progress_update_create
+from governance.models import Meeting
+from tests.actions.test_dashboard import agreement_of, make_plan, queries_for
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("actions:board_report")
+
+
+@pytest.fixture
+def history(officer_wcc_ph):
+    """Through 2018-19: A1 completed in January, A8 at risk in March, A5 off track."""
+    agreement = agreement_of(2018)
+
+    def update(reference, status, day, **kwargs):
+        progress_update_create(
+            action=Action.objects.get(agreement=agreement, reference=reference),
+            author=officer_wcc_ph,
+            status=status,
+            date=day,
+            **kwargs,
+        )
+
+    update("A1", Status.COMPLETED, datetime.date(2019, 1, 20), outcome="Drive is running")
+    update("A8", Status.AT_RISK, datetime.date(2019, 3, 1), note="Dovetail guidance is late")
+    update("A5", Status.OFF_TRACK, datetime.date(2019, 3, 2), note="Licensing has stalled")
+    return agreement
+
+
+def test_report_lists_overdue_at_risk_and_completed_since(client, chair, history):
+    client.force_login(chair)
+    response = client.get(
+        REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-01-15"}
+    )
+    assert response.status_code == 200
+    context = response.context
+    assert len(context["overdue"]) == 10  # A1 was completed
+    assert [a.reference for a in context["at_risk"]] == ["A8"]  # A5 is overdue: listed there
+    assert [a.reference for a in context["completed"]] == ["A1"]
+    html = response.content.decode()
+    assert "Dovetail guidance is late" in html and "Licensing has stalled" in html
+    assert "css/report.css" in html
+    assert html.count("<h1") == 1
+
+    later = client.get(
+        REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-02-01"}
+    )
+    assert later.context["completed"] == []
+
+
+def test_since_defaults_to_the_last_meeting_before_the_day(client, chair, history):
+    Meeting.objects.create(body=history.board, date=datetime.date(2019, 1, 10), title="January")
+    Meeting.objects.create(body=history.board, date=datetime.date(2019, 5, 10), title="May")
+    client.force_login(chair)
+    response = client.get(REPORT, {"agreement": history.pk, "as_of": "2019-04-01"})
+    assert response.context["since"] == datetime.date(2019, 1, 10)
+    assert "last meeting: January" in response.content.decode()
+    assert [a.reference for a in response.context["completed"]] == ["A1"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"since": "2019-02-30"}, "Enter the last meeting date as a real date"),
+        ({"as_of": "2019-04-01", "since": "2019-05-01"}, "must be on or before the “as of” date"),
+        ({"agreement": "31337"}, "Choose an agreement from the list"),
+    ],
+)
+def test_bad_values_give_a_clear_message(client, chair, params, message):
+    client.force_login(chair)
+    response = client.get(REPORT, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "overdue" not in response.context
+
+
+def test_pdf_download(client, chair, history):
+    pytest.importorskip("weasyprint")
+    client.force_login(chair)
+    response = client.get(
+        reverse("actions:board_report_pdf"), {"agreement": history.pk, "as_of": "2019-04-01"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "board-report-SCB-2018-19-as-of-2019-04-01.pdf" in response["Content-Disposition"]
+
+
+def test_the_report_runs_a_fixed_number_of_queries(client):
+    small, small_user = make_plan(5)
+    big, big_user = make_plan(60)
+    client.force_login(small_user)
+    small_queries = queries_for(client, f"{REPORT}?agreement={small.pk}&as_of=2019-04-01")
+    client.force_login(big_user)
+    big_queries = queries_for(client, f"{REPORT}?agreement={big.pk}&as_of=2019-04-01")
+    assert small_queries == big_queries

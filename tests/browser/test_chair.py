@@ -1,0 +1,60 @@
+"""The chair in a real Chromium: the dashboard as of a past meeting, the list, the CSV."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from csa.models import Agreement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_chair_reviews_2018_19_as_of_april_2019(
+    live_server, page, sign_in, chair, assert_accessible
+):
+    agreement = Agreement.objects.get(board__short_name="SCB", period_start__year=2018)
+    sign_in(chair)
+
+    # The dashboard, chosen with its own form as the chair would.
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_label("Agreement").select_option(str(agreement.pk))
+    page.get_by_label("As of").fill("2019-04-01")
+    page.get_by_role("button", name="Show the dashboard").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard as of 1 April 2019"
+    assert page.get_by_role("heading", name="Overdue: 11 of 12").is_visible()
+    overdue_rows = page.locator("table.app-actions-table tbody tr")
+    assert overdue_rows.count() == 11
+    assert "Dovetail" not in page.locator("table.app-actions-table").inner_text()
+    assert page.get_by_role("img", name="Status of actions by theme").is_visible()
+    assert_accessible(page)
+
+    # The list, filtered by theme.
+    page.get_by_role("link", name="All 12 actions of this plan, with filters").click()
+    page.wait_for_load_state()
+    page.get_by_label("Theme").select_option(label="Modern Slavery")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "theme=" in page.url and "as_of=2019-04-01" in page.url
+    assert page.get_by_role("heading", name="2 actions").is_visible()
+    list_rows = page.locator("#action-list tbody tr")
+    assert list_rows.count() == 2
+    assert "Modern Slavery" in list_rows.nth(0).inner_text()
+    assert_accessible(page)
+
+    # The CSV of what is on the screen.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV file").click()
+    download = download_info.value
+    assert download.suggested_filename == "actions-SCB-2018-19-as-of-2019-04-01.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sorted(r["Reference"] for r in rows) == ["A10", "A11"]
+    assert {r["Theme"] for r in rows} == {"Modern Slavery"}
+
+    # The board report.
+    page.goto(f"{live_server.url}/report/?agreement={agreement.pk}&as_of=2019-04-01")
+    assert page.get_by_role("heading", name="Overdue (11)").is_visible()
+    assert_accessible(page)
