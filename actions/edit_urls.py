@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import edit_views
+
+urlpatterns = [
+    path("actions/<int:pk>/edit/", edit_views.action_edit, name="action_edit"),
+]

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "csa"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.agreement_list, name="agreement_list"),
+    path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/compare/", views.agreement_compare, name="agreement_compare"),
+    path("<int:pk>/rollover/", views.agreement_rollover, name="agreement_rollover"),
+    path("<int:pk>/adopt/", views.agreement_adopt, name="agreement_adopt"),
+    path("actions/<int:pk>/as-of/", views.action_as_of, name="action_as_of"),
+]

@@ -175,3 +175,47 @@ class Section(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+class RolloverDecision(models.Model):
+    """What the roll-over into a new agreement decided for one action of last year's plan.
+
+    Kept apart from last year's action so that the previous agreement stays exactly as it was
+    adopted: closing an action at roll-over records why here, not on the old action.
+    """
+
+    class Outcome(models.TextChoices):
+        CARRIED = "carried", "Carried forward"
+        COMPLETED = "completed", "Completed"
+        DROPPED = "dropped", "Dropped"
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="rollover_decisions",
+        help_text="The new agreement that the roll-over created.",
+    )
+    action = models.ForeignKey(
+        "actions.Action",
+        on_delete=models.CASCADE,
+        related_name="rollover_decisions",
+        help_text="The action of last year's plan that was decided on.",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "action"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "action"], name="rollover_decision_one_per_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="carried") | ~Q(reason=""),
+                name="rollover_decision_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference}: {self.get_outcome_display()}"

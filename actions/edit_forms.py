@@ -1,0 +1,79 @@
+from django import forms
+from django.db.models import Q
+
+from csa.models import Theme
+from governance.models import Body, Organisation
+
+
+class ActionEditForm(forms.Form):
+    description = forms.CharField(
+        label="What the action will do", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    timescale = forms.CharField(
+        label="Timescale",
+        help_text='As the plan writes it, for example "July 2019", "To March 2020" or "TBC". '
+        "The due date is worked out from it.",
+        required=False,
+    )
+    theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none(), required=False)
+    lead_organisations = forms.ModelMultipleChoiceField(
+        label="Lead organisations",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lead_bodies = forms.ModelMultipleChoiceField(
+        label="Lead partnership bodies",
+        queryset=Body.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    target = forms.CharField(
+        label="Target or measure (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action, leads, reason_required, **kwargs):
+        board = action.agreement.board
+        initial = {
+            "description": action.description,
+            "timescale": action.timescale,
+            "theme": action.theme_id,
+            "target": action.target,
+            "lead_organisations": [lead.organisation_id for lead in leads if lead.organisation_id],
+            "lead_bodies": [lead.body_id for lead in leads if lead.body_id],
+            "version": action.version,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.current_leads = leads
+        self.fields["theme"].queryset = Theme.objects.filter(board=board).select_related("parent")
+        self.fields["lead_organisations"].queryset = Organisation.objects.order_by("short_name")
+        self.fields["lead_bodies"].queryset = Body.objects.filter(
+            Q(pk=board.pk) | Q(partnership=board)
+        ).order_by("name")
+        if reason_required:
+            self.fields["reason"].label = "Reason for the change"
+            self.fields[
+                "reason"
+            ].help_text = "The agreement is adopted: the history keeps why its plan was changed."
+        else:
+            self.fields["reason"].label = "Reason for the change (optional)"
+
+    def leads(self) -> list:
+        """The chosen leads, those already leading first in their order, new ones after."""
+        chosen = list(self.cleaned_data.get("lead_organisations") or []) + list(
+            self.cleaned_data.get("lead_bodies") or []
+        )
+
+        def key(party):
+            return (type(party).__name__, party.pk)
+
+        current_order = {key(lead.party): i for i, lead in enumerate(self.current_leads)}
+        return sorted(chosen, key=lambda p: current_order.get(key(p), len(current_order)))

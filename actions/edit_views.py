@@ -1,0 +1,72 @@
+"""The page where an action's wording, timescale, theme and leads are changed."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .access import visible_actions
+from .edit_forms import ActionEditForm
+from .edit_services import action_update_details, may_edit_details, reason_required
+from .models import Action
+from .services import ActionChangedError
+
+# The service's field names that the form shows under another name.
+FIELD_FOR_ERROR = {"leads": "lead_organisations"}
+
+
+def _get_action_for_user(request, pk):
+    """The action if the user may see it (404 otherwise) and may edit it (403 otherwise)."""
+    action = get_object_or_404(
+        Action.objects.select_related("agreement__board", "theme__parent"), pk=pk
+    )
+    if not visible_actions(Action.objects.filter(pk=pk), request.user).exists():
+        raise Http404("No such action.")
+    leads = list(action.leads.select_related("organisation", "body").order_by("position"))
+    action._prefetched_objects_cache = {"leads": leads}
+    if not may_edit_details(request.user, action):
+        raise PermissionDenied(
+            "Only the partnership coordinator can change the wording, timescale or leads of an "
+            "action in an adopted agreement."
+        )
+    return action, leads
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action, leads = _get_action_for_user(request, pk)
+    needs_reason = reason_required(action)
+    form = ActionEditForm(
+        request.POST or None, action=action, leads=leads, reason_required=needs_reason
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action_update_details(
+                action=action,
+                user=request.user,
+                description=data["description"],
+                timescale=data["timescale"],
+                leads=form.leads(),
+                target=data["target"],
+                theme=data["theme"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except ActionChangedError as error:
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            for name, errors in error.error_dict.items():
+                field = FIELD_FOR_ERROR.get(name, name)
+                for message in ValidationError(errors).messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Action {action.reference} was changed.")
+            return redirect("csa:agreement_detail", pk=action.agreement_id)
+    return render(
+        request,
+        "actions/action_edit.html",
+        {"action": action, "form": form, "reason_required": needs_reason},
+        status=400 if form.errors else 200,
+    )

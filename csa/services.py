@@ -1,0 +1,284 @@
+"""Writes about agreements: the yearly roll-over into a draft, and adopting a draft.
+
+Views, the `rollover` command and tests all come through here. Every function checks
+everything first and writes nothing when anything is wrong, naming the action and the field.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from actions.models import Action, ActionLead
+from actions.services import apply_timescale
+
+from .models import Agreement, RolloverDecision, Section, financial_year_label
+
+Outcome = RolloverDecision.Outcome
+
+DESCRIPTION_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 2000
+TIMESCALE_MAX_LENGTH = Action._meta.get_field("timescale").max_length
+
+
+@dataclass
+class ActionChoice:
+    """What the coordinator decided for one of last year's actions."""
+
+    action: Action
+    outcome: str = ""
+    description: str = ""
+    timescale: str = ""
+    reason: str = ""
+
+
+def choice_field(action_pk: int, name: str) -> str:
+    """The name of a roll-over choice's field, shared by the form and the service's errors."""
+    return f"a{action_pk}-{name}"
+
+
+def next_period(agreement: Agreement) -> tuple[datetime.date, datetime.date]:
+    """The financial year after the one the agreement starts in: 1 April to 31 March."""
+    start_year = agreement.period_start.year - (1 if agreement.period_start.month < 4 else 0)
+    return datetime.date(start_year + 1, 4, 1), datetime.date(start_year + 2, 3, 31)
+
+
+def rollover_problems(agreement: Agreement) -> list[str]:
+    """Why this agreement cannot be rolled over at all, before any choice is made."""
+    problems = []
+    if agreement.status == Agreement.Status.DRAFT:
+        problems.append(
+            f"The {agreement.year_label} agreement is a draft: adopt it before rolling it over "
+            "into next year."
+        )
+    start, _ = next_period(agreement)
+    existing = (
+        Agreement.objects.filter(board_id=agreement.board_id, period_start=start)
+        .only("title", "period_start")
+        .first()
+    )
+    if existing is not None:
+        problems.append(
+            f"The board already has an agreement for {financial_year_label(start)} "
+            f"({existing.title}): open and edit that one instead of rolling over again."
+        )
+    elif Agreement.objects.filter(previous=agreement).exists():
+        problems.append(
+            f"The {agreement.year_label} agreement has already been rolled over into a later "
+            "agreement."
+        )
+    return problems
+
+
+def agreement_rollover(*, agreement: Agreement, user, choices: list[ActionChoice]) -> Agreement:
+    """Start next year's draft from an adopted agreement.
+
+    Copies the narrative sections for editing; carries forward the chosen actions (new actions
+    linked to last year's, with the wording and timescale as edited, the same theme, leads and
+    target) and records why each other action is closed. Last year's agreement and its actions
+    are not changed: it becomes superseded only when the new one is adopted.
+    """
+    with transaction.atomic():
+        # Lock the agreement so that two coordinators cannot roll it over at the same time.
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("board")
+            .get(pk=agreement.pk)
+        )
+        problems = rollover_problems(agreement)
+        if problems:
+            raise ValidationError(problems)
+        old_actions = list(
+            Action.objects.filter(agreement=agreement)
+            .select_related("theme__parent")
+            .prefetch_related("leads")
+            .order_by("position", "reference")
+        )
+        choices = _checked_choices(old_actions, choices)
+        start, end = next_period(agreement)
+        reason = f"rolled over from {agreement.year_label}"
+
+        new = Agreement(
+            board=agreement.board,
+            title=f"Community Safety Agreement {start.year} to {end.year}",
+            period_start=start,
+            period_end=end,
+            status=Agreement.Status.DRAFT,
+            version="0.1",
+            contact=agreement.contact,
+            introduction=agreement.introduction,
+            previous=agreement,
+        )
+        new.full_clean()
+        _save(new, reason, user)
+        for section in agreement.sections.order_by("position"):
+            copy = Section(
+                agreement=new,
+                position=section.position,
+                number=section.number,
+                heading=section.heading,
+                theme_id=section.theme_id,
+                text=section.text,
+            )
+            _save(copy, reason, user)
+
+        position = 0
+        for old in old_actions:
+            choice = choices[old.pk]
+            if choice.outcome == Outcome.CARRIED:
+                position += 1
+                _carry_forward(old, choice, new=new, position=position, reason=reason, user=user)
+            decision = RolloverDecision(
+                agreement=new, action=old, outcome=choice.outcome, reason=choice.reason
+            )
+            _save(decision, reason, user)
+    return new
+
+
+def _checked_choices(old_actions, choices) -> dict[int, ActionChoice]:
+    by_pk = {}
+    errors: dict[str, list[str]] = {}
+    known = {a.pk for a in old_actions}
+    for choice in choices:
+        if choice.action.pk not in known:
+            errors.setdefault("__all__", []).append(
+                f"Action {choice.action.reference} is not part of this agreement."
+            )
+            continue
+        choice.outcome = (choice.outcome or "").strip()
+        choice.description = " ".join((choice.description or "").split())
+        choice.timescale = " ".join((choice.timescale or "").split())
+        choice.reason = (choice.reason or "").strip()
+        by_pk[choice.action.pk] = choice
+    for old in old_actions:
+        name = f"{old.reference} ({_short(old.description)})"
+        choice = by_pk.get(old.pk)
+        if choice is None or not choice.outcome:
+            errors.setdefault(choice_field(old.pk, "outcome"), []).append(
+                f"{name}: choose whether to carry it forward, or close it as completed or dropped."
+            )
+            continue
+        if choice.outcome not in Outcome.values:
+            errors.setdefault(choice_field(old.pk, "outcome"), []).append(
+                f"{name}: choose carry forward, completed or dropped."
+            )
+            continue
+        if choice.outcome == Outcome.CARRIED:
+            if not choice.description:
+                errors.setdefault(choice_field(old.pk, "description"), []).append(
+                    f"{name}: enter the wording of the action for next year."
+                )
+            elif len(choice.description) > DESCRIPTION_MAX_LENGTH:
+                errors.setdefault(choice_field(old.pk, "description"), []).append(
+                    f"{name}: the wording must be {DESCRIPTION_MAX_LENGTH} characters or fewer."
+                )
+            if len(choice.timescale) > TIMESCALE_MAX_LENGTH:
+                errors.setdefault(choice_field(old.pk, "timescale"), []).append(
+                    f"{name}: the timescale must be {TIMESCALE_MAX_LENGTH} characters or fewer."
+                )
+            if old.theme_id is None:
+                errors.setdefault(choice_field(old.pk, "outcome"), []).append(
+                    f"{name}: it has no theme, so it cannot be carried into a plan; give it a "
+                    "theme first or close it."
+                )
+        else:
+            label = Outcome(choice.outcome).label.lower()
+            if not choice.reason:
+                errors.setdefault(choice_field(old.pk, "reason"), []).append(
+                    f"{name}: enter why it is {label} rather than carried forward."
+                )
+        if len(choice.reason) > REASON_MAX_LENGTH:
+            errors.setdefault(choice_field(old.pk, "reason"), []).append(
+                f"{name}: the reason must be {REASON_MAX_LENGTH} characters or fewer."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return by_pk
+
+
+def _carry_forward(old: Action, choice: ActionChoice, *, new, position, reason, user):
+    action = Action(
+        agreement=new,
+        theme_id=old.theme_id,
+        # The theme's name this year: a theme renamed since keeps its key, not its old name.
+        theme_as_written=str(old.theme) if old.theme_id else old.theme_as_written,
+        reference=f"A{position}",
+        position=position,
+        description=choice.description,
+        timescale=choice.timescale,
+        leads_as_written=old.leads_as_written,
+        target=old.target,
+        carries_forward=old,
+    )
+    apply_timescale(action)
+    _save(action, reason, user)
+    for lead in old.leads.all():
+        _save(
+            ActionLead(
+                action=action,
+                position=lead.position,
+                organisation_id=lead.organisation_id,
+                body_id=lead.body_id,
+            ),
+            reason,
+            user,
+        )
+    return action
+
+
+def adoption_problems(agreement: Agreement) -> list[str]:
+    """Why the agreement cannot be adopted now; empty when it can. Three queries at most."""
+    if agreement.status != Agreement.Status.DRAFT:
+        return [
+            f"The {agreement.year_label} agreement is {agreement.get_status_display().lower()}, "
+            "not a draft: only a draft can be adopted."
+        ]
+    problems = []
+    actions = list(
+        Action.objects.filter(agreement=agreement)
+        .order_by("position", "reference")
+        .only("pk", "reference", "description", "theme_id")
+    )
+    if not actions:
+        problems.append("The agreement has no actions: add at least one before adopting it.")
+    with_leads = set(
+        ActionLead.objects.filter(action__agreement=agreement).values_list("action_id", flat=True)
+    )
+    for action in actions:
+        name = f"{action.reference} ({_short(action.description)})"
+        if action.theme_id is None:
+            problems.append(f"{name} has no theme: give it one before adopting the agreement.")
+        if action.pk not in with_leads:
+            problems.append(f"{name} has no lead: name at least one before adopting.")
+    return problems
+
+
+def agreement_adopt(*, agreement: Agreement, user) -> Agreement:
+    """Adopt a draft; the agreement it revises becomes superseded."""
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        problems = adoption_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        locked.status = Agreement.Status.ADOPTED
+        _save(locked, "adopted", user)
+        if locked.previous_id:
+            previous = Agreement.objects.select_for_update().get(pk=locked.previous_id)
+            if previous.status == Agreement.Status.ADOPTED:
+                previous.status = Agreement.Status.SUPERSEDED
+                _save(previous, f"superseded by the {locked.year_label} agreement", user)
+    agreement.status = locked.status
+    return locked
+
+
+def _save(obj, reason: str, user):
+    obj._change_reason = reason
+    if user is not None:
+        obj._history_user = user
+    obj.save()
+
+
+def _short(text: str, length: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -1,0 +1,337 @@
+"""The agreement pages: the plan, the plan as it stood, a year against the last, roll-over."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from actions.access import (
+    access_for,
+    can_manage_agreement,
+    can_view_agreement,
+    visible_actions,
+)
+from actions.edit_services import may_edit_details
+from actions.models import Action, Status
+
+from . import history, services
+from .compare import compare_states, compare_years
+from .forms import AsOfForm, CompareDatesForm, RolloverForm
+from .models import Agreement
+from .services import adoption_problems, rollover_problems
+
+# ---------------------------------------------------------------------------------------------
+# Access: who reaches an agreement is decided by actions.access; these only ask it.
+# ---------------------------------------------------------------------------------------------
+
+
+def _get_agreement_for_user(request, pk) -> Agreement:
+    """The agreement, if the user belongs to its partnership; 404 otherwise (no leak)."""
+    agreement = get_object_or_404(Agreement.objects.select_related("board", "previous"), pk=pk)
+    if not can_view_agreement(request.user, agreement):
+        raise Http404("No such agreement.")
+    return agreement
+
+
+def _visible(user):
+    return lambda queryset: visible_actions(queryset, user)
+
+
+def _hidden_action_ids(user, agreement) -> list[int]:
+    """Actions of the agreement the user may not see (a restricted body's), to keep them out of
+    the history views too. One query."""
+    mine = Action.objects.filter(agreement=agreement)
+    return list(
+        mine.exclude(pk__in=visible_actions(mine, user).values("pk")).values_list("pk", flat=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan grouped by theme, for the page as it is now and as it stood.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    pk: int
+    reference: str
+    description: str
+    timescale: str
+    leads: str
+    target: str
+    status: str
+    may_edit: bool = False
+
+    @property
+    def status_label(self):
+        return Status(self.status).label if self.status in Status.values else self.status
+
+
+@dataclass
+class ThemeGroup:
+    name: str
+    sort_key: tuple
+    rows: list[PlanRow] = field(default_factory=list)
+
+
+def _group_by_theme(items) -> list[ThemeGroup]:
+    """`items` are (theme or None, theme as written, PlanRow); themes in the plan's order."""
+    groups: dict = {}
+    for theme, written, row in items:
+        key = theme.pk if theme else None
+        if key not in groups:
+            if theme is None:
+                sort_key = (10**9, 0)
+            elif theme.parent_id:
+                sort_key = (theme.parent.position, theme.position)
+            else:
+                sort_key = (theme.position, theme.position)
+            groups[key] = ThemeGroup(
+                name=written or (str(theme) if theme else "No theme"), sort_key=sort_key
+            )
+        groups[key].rows.append(row)
+    return sorted(groups.values(), key=lambda g: g.sort_key)
+
+
+def _current_plan(user, agreement):
+    actions = (
+        visible_actions(Action.objects.filter(agreement=agreement), user)
+        .select_related("theme__parent", "agreement")
+        .prefetch_related("leads__organisation", "leads__body")
+        .order_by("position", "reference")
+    )
+    items = []
+    for action in actions:
+        leads = list(action.leads.all())
+        row = PlanRow(
+            pk=action.pk,
+            reference=action.reference,
+            description=action.description,
+            timescale=action.timescale,
+            leads=" / ".join(lead.party.short_name for lead in leads) or action.leads_as_written,
+            target=action.target,
+            status=action.status,
+            may_edit=may_edit_details(user, action),
+        )
+        items.append((action.theme, action.theme_as_written, row))
+    return _group_by_theme(items)
+
+
+def _past_plan(then) -> list[ThemeGroup]:
+    items = []
+    for action in then.actions:
+        record = action.record
+        row = PlanRow(
+            pk=record.id,
+            reference=record.reference,
+            description=record.description,
+            timescale=record.timescale,
+            leads=action.leads_text or record.leads_as_written,
+            target=record.target,
+            status=record.status,
+        )
+        items.append((record.theme if record.theme_id else None, record.theme_as_written, row))
+    return _group_by_theme(items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------
+
+
+def agreement_list(request):
+    access = access_for(request.user)
+    agreements = Agreement.objects.select_related("board", "previous").annotate(
+        action_count=Count("actions")
+    )
+    if not access.is_admin:
+        agreements = agreements.filter(board_id__in=access.board_ids)
+    agreements = list(agreements.order_by("board__name", "-period_start"))
+    rows = [
+        {"agreement": a, "may_manage": can_manage_agreement(request.user, a)} for a in agreements
+    ]
+    return render(request, "csa/agreement_list.html", {"rows": rows})
+
+
+def agreement_detail(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    form = AsOfForm(request.GET or None)
+    moment = None
+    if form.is_bound and form.is_valid():
+        moment = form.cleaned_data["at"]
+        if moment and moment > timezone.now():
+            form.add_error("at", "Show as it stood on must be today or earlier.")
+            moment = None
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "may_manage": can_manage_agreement(request.user, agreement),
+        "moment": moment,
+    }
+    if moment is not None:
+        then = history.agreement_as_of(
+            agreement, moment, hidden_action_ids=_hidden_action_ids(request.user, agreement)
+        )
+        context.update(
+            {
+                "then": then,
+                "past": then.agreement,
+                "sections": then.sections,
+                "groups": _past_plan(then) if then.agreement else [],
+                "at_param": request.GET.get("at", ""),
+            }
+        )
+    else:
+        context.update(
+            {
+                "sections": list(agreement.sections.select_related("theme").order_by("position")),
+                "groups": _current_plan(request.user, agreement),
+                "next_agreement": Agreement.objects.filter(previous=agreement).first(),
+                "rollover_refused": rollover_problems(agreement) if context["may_manage"] else [],
+            }
+        )
+    return render(request, "csa/agreement_detail.html", context)
+
+
+def agreement_compare(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    if "from" in request.GET or "to" in request.GET:
+        return _compare_dates(request, agreement)
+    context = {"agreement": agreement, "dates_form": CompareDatesForm()}
+    if agreement.previous_id:
+        previous = _get_agreement_for_user(request, agreement.previous_id)
+        context["comparison"] = compare_years(previous, agreement, visible=_visible(request.user))
+    return render(request, "csa/agreement_compare.html", context)
+
+
+def _compare_dates(request, agreement):
+    form = CompareDatesForm(request.GET)
+    context = {"agreement": agreement, "dates_form": form}
+    if form.is_valid():
+        start, end = form.cleaned_data["from_"], form.cleaned_data["to"]
+        hidden = _hidden_action_ids(request.user, agreement)
+        before = history.agreement_as_of(agreement, start, hidden_action_ids=hidden)
+        after = history.agreement_as_of(agreement, end, hidden_action_ids=hidden)
+        context.update(
+            {
+                "start": start,
+                "end": end,
+                "before": before,
+                "after": after,
+                "differences": compare_states(before, after),
+                "recorded": history.changes_between(
+                    agreement, start, end, hidden_action_ids=hidden
+                ),
+            }
+        )
+    return render(request, "csa/agreement_compare_dates.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_rollover(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    if not can_manage_agreement(request.user, agreement):
+        raise PermissionDenied("Only the partnership's coordinator can roll the agreement over.")
+    actions = list(
+        Action.objects.filter(agreement=agreement)
+        .select_related("theme__parent")
+        .order_by("position", "reference")
+    )
+    refused = rollover_problems(agreement)
+    form = RolloverForm(request.POST or None, actions=actions)
+    if request.method == "POST" and not refused and form.is_valid():
+        try:
+            new = services.agreement_rollover(
+                agreement=agreement, user=request.user, choices=form.choices()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {new.year_label} draft was started from {agreement.year_label}. "
+                "Check its wording, then adopt it.",
+            )
+            return redirect("csa:agreement_detail", pk=new.pk)
+    return render(
+        request,
+        "csa/agreement_rollover.html",
+        {"agreement": agreement, "form": form, "refused": refused},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_adopt(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    if not can_manage_agreement(request.user, agreement):
+        raise PermissionDenied("Only the partnership's coordinator can adopt the agreement.")
+    problems = adoption_problems(agreement)
+    if request.method == "POST" and not problems:
+        try:
+            services.agreement_adopt(agreement=agreement, user=request.user)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"The {agreement.year_label} agreement is adopted.")
+            return redirect("csa:agreement_detail", pk=agreement.pk)
+    return render(
+        request,
+        "csa/agreement_adopt.html",
+        {"agreement": agreement, "problems": problems},
+        status=400 if request.method == "POST" and problems else 200,
+    )
+
+
+def action_as_of(request, pk):
+    action = get_object_or_404(Action.objects.select_related("agreement__board"), pk=pk)
+    if not visible_actions(Action.objects.filter(pk=pk), request.user).exists():
+        raise Http404("No such action.")
+    form = AsOfForm(request.GET or None)
+    moment = None
+    if form.is_bound and form.is_valid():
+        moment = form.cleaned_data["at"]
+        if moment and moment > timezone.now():
+            form.add_error("at", "Show as it stood on must be today or earlier.")
+            moment = None
+    moment = moment or (None if form.errors else timezone.now())
+    then = history.action_as_of(action, moment) if moment else None
+    records = history.action_records(action, moment) if moment else []
+    first = records[-1].history_date if records else None
+    if moment and not records:
+        first = (
+            history.HistoricalAction.objects.filter(id=action.pk)
+            .order_by("history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "csa/action_as_of.html",
+        {
+            "action": action,
+            "form": form,
+            "moment": moment,
+            "then": then,
+            "records": records,
+            "first_recorded": first,
+            "agreement_url": reverse("csa:agreement_detail", args=[action.agreement_id]),
+        },
+    )
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for message in ValidationError(errors).messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -1,0 +1,201 @@
+"""Changing an action's wording, timescale, theme and leads; who may, and with what reason."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from actions.edit_services import action_update_details
+from actions.models import Action
+from actions.services import ActionChangedError
+from csa.models import Agreement
+from governance.models import Body, Organisation
+from tests.csa.factories import ThemeFactory
+
+
+@pytest.fixture
+def blue_light(worcestershire):
+    return Action.objects.get(
+        agreement__board=worcestershire, agreement__period_start="2018-04-01", reference="A4"
+    )
+
+
+def _post_data(action, **changes):
+    data = {
+        "description": action.description,
+        "timescale": action.timescale,
+        "theme": action.theme_id,
+        "lead_organisations": [
+            lead.organisation_id for lead in action.leads.all() if lead.organisation_id
+        ],
+        "lead_bodies": [lead.body_id for lead in action.leads.all() if lead.body_id],
+        "target": action.target,
+        "reason": "",
+        "version": action.version,
+    }
+    data.update(changes)
+    return data
+
+
+def _state(action):
+    action.refresh_from_db()
+    leads = [(lead.organisation_id, lead.body_id) for lead in action.leads.order_by("position")]
+    return (action.description, action.timescale, action.version, leads, action.history.count())
+
+
+def test_officer_cannot_edit_an_adopted_agreements_action(client, blue_light, officer_wcc_ph):
+    client.force_login(officer_wcc_ph)
+    url = reverse("actions:action_edit", args=[blue_light.pk])
+    before = _state(blue_light)
+    assert client.get(url).status_code == 403
+    response = client.post(url, _post_data(blue_light, description="Changed", reason="Because"))
+    assert response.status_code == 403
+    assert _state(blue_light) == before
+
+
+def test_coordinator_edits_with_a_reason_kept_in_history(client, blue_light, coordinator):
+    client.force_login(coordinator)
+    url = reverse("actions:action_edit", args=[blue_light.pk])
+    assert client.get(url).status_code == 200
+    pcc = Organisation.objects.get(short_name="PCC")
+    response = client.post(
+        url,
+        _post_data(
+            blue_light,
+            description="Blue Light Project extended to Redditch and Bromsgrove",
+            timescale="Feb 2019",
+            lead_organisations=[blue_light.leads.first().organisation_id, pcc.pk],
+            reason="Agreed at the board meeting of 5 June",
+        ),
+    )
+    assert response.status_code == 302
+    blue_light.refresh_from_db()
+    assert blue_light.description == "Blue Light Project extended to Redditch and Bromsgrove"
+    assert blue_light.due_date == datetime.date(2019, 2, 28)
+    assert [str(lead) for lead in blue_light.leads.order_by("position")] == ["Swanswell", "PCC"]
+    latest = blue_light.history.first()
+    assert latest.history_change_reason == "Agreed at the board meeting of 5 June"
+    assert latest.history_user == coordinator
+    assert latest.prev_record.description.endswith("(Alcohol Concern) extended to Redditch")
+    lead_history = blue_light.leads.model.history.filter(action_id=blue_light.pk)
+    assert lead_history.filter(history_type="-").exists()
+    assert (
+        lead_history.filter(history_type="+").first().history_change_reason
+        == "Agreed at the board meeting of 5 June"
+    )
+
+
+def test_adopted_agreement_needs_a_reason(client, blue_light, coordinator):
+    client.force_login(coordinator)
+    before = _state(blue_light)
+    response = client.post(
+        reverse("actions:action_edit", args=[blue_light.pk]),
+        _post_data(blue_light, description="Reworded without saying why"),
+    )
+    assert response.status_code == 400
+    assert "<title>Error: " in response.text
+    assert 'href="#id_reason"' in response.text
+    assert "Enter the reason for the change" in response.text
+    assert "Reworded without saying why" in response.text  # nothing typed is lost
+    assert _state(blue_light) == before
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"description": "  "}, "description", "Enter what the action will do."),
+        ({"lead_organisations": [], "lead_bodies": []}, "lead_organisations", "at least one lead"),
+        ({"timescale": "x" * 201}, "timescale", "200 characters or fewer"),
+        ({"lead_organisations": ["not-a-number"]}, "lead_organisations", ""),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    client, blue_light, coordinator, changes, field, message
+):
+    client.force_login(coordinator)
+    before = _state(blue_light)
+    response = client.post(
+        reverse("actions:action_edit", args=[blue_light.pk]),
+        _post_data(blue_light, reason="Tidying", **changes),
+    )
+    assert response.status_code == 400
+    assert f'href="#id_{field}' in response.text
+    assert message in response.text
+    assert _state(blue_light) == before
+
+
+def test_a_theme_of_another_partnership_is_refused(blue_light, coordinator):
+    other = ThemeFactory()
+    before = _state(blue_light)
+    with pytest.raises(ValidationError) as error:
+        action_update_details(
+            action=blue_light,
+            user=coordinator,
+            description="x",
+            timescale="",
+            leads=[Organisation.objects.get(short_name="PCC")],
+            theme=other,
+            reason="Moving it",
+        )
+    assert error.value.message_dict["theme"] == ["Choose a theme of this partnership's plan."]
+    assert _state(blue_light) == before
+
+
+def test_someone_elses_change_in_between_is_refused(blue_light, coordinator):
+    before = _state(blue_light)
+    with pytest.raises(ActionChangedError):
+        action_update_details(
+            action=blue_light,
+            user=coordinator,
+            description="Late change",
+            timescale=blue_light.timescale,
+            leads=[Organisation.objects.get(short_name="PCC")],
+            reason="Late",
+            expected_version=blue_light.version - 1,
+        )
+    assert _state(blue_light) == before
+
+
+def test_service_refuses_an_officer_on_an_adopted_plan(blue_light, officer_wcc_ph):
+    with pytest.raises(PermissionDenied):
+        action_update_details(
+            action=blue_light,
+            user=officer_wcc_ph,
+            description="x",
+            timescale="",
+            leads=[Organisation.objects.get(short_name="PCC")],
+            reason="x",
+        )
+
+
+def test_superseded_year_cannot_be_edited_even_by_the_coordinator(
+    client, worcestershire, coordinator
+):
+    old = Action.objects.get(agreement__period_start="2017-04-01", reference="A4")
+    client.force_login(coordinator)
+    assert client.get(reverse("actions:action_edit", args=[old.pk])).status_code == 403
+
+
+def test_in_a_draft_a_lead_officer_may_reword_without_a_reason(client, blue_light, officer_wcc_ph):
+    Agreement.objects.filter(pk=blue_light.agreement_id).update(status=Agreement.Status.DRAFT)
+    client.force_login(officer_wcc_ph)
+    response = client.post(
+        reverse("actions:action_edit", args=[blue_light.pk]),
+        _post_data(
+            blue_light,
+            description="Draft wording",
+            lead_bodies=[Body.objects.get(short_name="NWCSP").pk],
+        ),
+    )
+    assert response.status_code == 302
+    blue_light.refresh_from_db()
+    assert blue_light.description == "Draft wording"
+    assert blue_light.leads_as_written == "Swanswell / WCC PH / NWCSP"
+    assert blue_light.history.first().history_change_reason == "Action details updated"
+
+
+def test_an_officer_of_another_organisation_cannot_edit_a_draft(client, blue_light, officer_police):
+    Agreement.objects.filter(pk=blue_light.agreement_id).update(status=Agreement.Status.DRAFT)
+    client.force_login(officer_police)
+    assert client.get(reverse("actions:action_edit", args=[blue_light.pk])).status_code == 403
