@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
+from .services import check_reporting_line
 
 
 @admin.register(Organisation)
@@ -26,8 +30,57 @@ class ChairInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
+def _other_lines(from_body, exclude_pk=None):
+    """Every reporting line but `from_body`'s own lines up, which the form is replacing."""
+    lines = ReportingLine.objects.exclude(from_body=from_body)
+    if exclude_pk is not None:
+        lines = lines.exclude(pk=exclude_pk)
+    return list(lines.values_list("from_body_id", "to_body_id"))
+
+
+class ReportingLineFormSet(BaseInlineFormSet):
+    """The same check as governance.services.reporting_line_create: no self-loops, no cycles,
+    taking the rows of this form together (two new lines can close a circle between them)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return  # a body being created has no line into it yet: it cannot close a circle
+        lines = _other_lines(self.instance)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            to_body = data.get("to_body")
+            if to_body is None or data.get("DELETE"):
+                continue
+            try:
+                check_reporting_line(from_body=self.instance, to_body=to_body, lines=lines)
+            except ValidationError as error:
+                form.add_error("to_body", error.message_dict["to_body"])
+                continue
+            lines.append((self.instance.pk, to_body.pk))
+
+
+class ReportingLineAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReportingLine
+        fields = ["from_body", "to_body", "description"]
+
+    def clean(self):
+        data = super().clean()
+        from_body, to_body = data.get("from_body"), data.get("to_body")
+        if from_body and to_body:
+            lines = list(
+                ReportingLine.objects.exclude(pk=self.instance.pk).values_list(
+                    "from_body_id", "to_body_id"
+                )
+            )
+            check_reporting_line(from_body=from_body, to_body=to_body, lines=lines)
+        return data
+
+
 class ReportingLineInline(admin.TabularInline):
     model = ReportingLine
+    formset = ReportingLineFormSet
     fk_name = "from_body"
     extra = 0
     verbose_name = "reports to"
@@ -62,6 +115,7 @@ class ChairAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportingLine)
 class ReportingLineAdmin(SimpleHistoryAdmin):
+    form = ReportingLineAdminForm
     list_display = ["from_body", "to_body", "description"]
     search_fields = ["from_body__short_name", "to_body__short_name"]
     list_select_related = ["from_body", "to_body"]

@@ -1,0 +1,296 @@
+"""Reads about governance, each with a fixed number of queries whatever the data size.
+
+Access is decided in actions.access; these functions only apply it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from actions.access import access_for, can_manage_body, can_view_body_data
+from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
+
+from .models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
+from .services import agreement_for_meeting, current_chair_on
+
+
+def visible_bodies(user):
+    """The bodies of the user's partnerships (every body, for an admin)."""
+    access = access_for(user)
+    bodies = Body.objects.select_related("partnership")
+    if access.is_admin:
+        return bodies
+    return bodies.filter(Q(pk__in=access.board_ids) | Q(partnership_id__in=access.board_ids))
+
+
+def get_body_for_user(user, pk) -> Body:
+    """A body the user may open, or 404: bodies of other partnerships are not theirs to see."""
+    body = visible_bodies(user).filter(pk=pk).first()
+    if body is None:
+        raise Http404("No such body in your partnership.")
+    return body
+
+
+def get_meeting_for_user(user, pk) -> Meeting:
+    """A meeting the user may read, or 404 (a restricted body's meetings are not shown)."""
+    meeting = Meeting.objects.select_related("body__partnership").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    get_body_for_user(user, meeting.body_id)
+    if not can_view_body_data(user, meeting.body):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def partnership_bodies(board: Body):
+    """The board and the bodies of its partnership."""
+    return Body.objects.filter(Q(pk=board.pk) | Q(partnership=board))
+
+
+def _leads_prefetch():
+    return Prefetch(
+        "leads",
+        queryset=ActionLead.objects.select_related("organisation", "body").order_by("position"),
+    )
+
+
+def labelled(actions, as_of: datetime.date) -> list:
+    """Give each action (annotated by with_progress) the words its row shows."""
+    actions = list(actions)
+    for action in actions:
+        action.status_on_label = Status(action.status_on).label
+        action.is_overdue_on = bool(
+            action.due_date and action.due_date < as_of and action.status_on not in CLOSED_STATUSES
+        )
+    return actions
+
+
+def actions_for_listing(queryset, user, as_of: datetime.date):
+    """Visible actions with their status on `as_of`, leads and origin, ready for a table."""
+    return (
+        queryset.visible_to(user)
+        .with_progress(as_of)
+        .select_related("agreement", "theme", "origin_meeting__body")
+        .prefetch_related(_leads_prefetch())
+        .order_by("position", "reference")
+    )
+
+
+def bodies_below(body: Body, lines: list[tuple[int, int]]) -> set[int]:
+    """The ids of the bodies that report to `body`, directly or through others."""
+    down: dict[int, list[int]] = {}
+    for from_id, to_id in lines:
+        down.setdefault(to_id, []).append(from_id)
+    seen, queue = set(), [body.pk]
+    while queue:
+        for child in down.get(queue.pop(), []):
+            if child not in seen and child != body.pk:
+                seen.add(child)
+                queue.append(child)
+    return seen
+
+
+def overseen_actions(body: Body, agreement):
+    """The actions of `agreement` that `body` oversees.
+
+    A board oversees its whole plan. Any other body oversees the actions that it leads or that
+    bodies reporting to it (directly or through others) lead, and those arising from its own
+    meetings.
+    """
+    qs = Action.objects.filter(agreement=agreement)
+    if body.partnership_id is None and agreement.board_id == body.pk:
+        return qs
+    lines = list(ReportingLine.objects.values_list("from_body_id", "to_body_id"))
+    body_ids = {body.pk} | bodies_below(body, lines)
+    led = ActionLead.objects.filter(body_id__in=body_ids).values("action_id")
+    return qs.filter(Q(pk__in=led) | Q(origin_meeting__body=body))
+
+
+@dataclass
+class BodyPage:
+    body: Body
+    can_view_data: bool
+    can_manage: bool
+    current_chair: Chair | None
+    past_chairs: list
+    future_chairs: list
+    reports_to: list
+    reported_to_by: list
+    members: list
+    agreement: object
+    actions: list
+    meetings: list
+    extra: dict = field(default_factory=dict)
+
+
+def body_page(body: Body, user, today: datetime.date) -> BodyPage:
+    chairs = list(
+        Chair.objects.filter(body=body).select_related("person__organisation").order_by("-start")
+    )
+    current = current_chair_on(chairs, today)
+    past = [c for c in chairs if c.end is not None and c.end < today]
+    future = [c for c in chairs if c.start > today]
+    reports_to = list(
+        ReportingLine.objects.filter(from_body=body)
+        .select_related("to_body")
+        .order_by("to_body__name")
+    )
+    reported_to_by = list(
+        ReportingLine.objects.filter(to_body=body)
+        .select_related("from_body")
+        .order_by("from_body__name")
+    )
+    allowed = can_view_body_data(user, body)
+    members, actions, meetings, agreement = [], [], [], None
+    if allowed:
+        members = list(
+            Membership.objects.filter(body=body)
+            .select_related("person__organisation")
+            .order_by("person__name")
+        )
+        agreement = agreement_for_meeting(body, today)
+        if agreement is not None:
+            led = Action.objects.filter(agreement=agreement).filter(
+                Q(leads__body=body) | Q(origin_meeting__body=body)
+            )
+            actions = labelled(
+                actions_for_listing(Action.objects.filter(pk__in=led.values("pk")), user, today),
+                today,
+            )
+        meetings = list(Meeting.objects.filter(body=body).order_by("-date"))
+    return BodyPage(
+        body=body,
+        can_view_data=allowed,
+        can_manage=can_manage_body(user, body),
+        current_chair=current,
+        past_chairs=past,
+        future_chairs=future,
+        reports_to=reports_to,
+        reported_to_by=reported_to_by,
+        members=members,
+        agreement=agreement,
+        actions=actions,
+        meetings=meetings,
+    )
+
+
+def organisation_page(organisation: Organisation, user, today: datetime.date) -> dict:
+    """An organisation's people, the bodies they chair now and the actions it leads in the
+    current plan of each of the user's partnerships."""
+    access = access_for(user)
+    boards = Body.objects.filter(partnership__isnull=True)
+    if not access.is_admin:
+        boards = boards.filter(pk__in=access.board_ids)
+    agreements = [a for a in (agreement_for_meeting(b, today) for b in boards) if a is not None]
+    chairs = [
+        c
+        for c in Chair.objects.filter(person__organisation=organisation, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("body", "person")
+        .order_by("body__name")
+        if access.is_admin or (c.body.partnership_id or c.body.pk) in access.board_ids
+    ]
+    led = ActionLead.objects.filter(organisation=organisation).values("action_id")
+    actions = labelled(
+        actions_for_listing(
+            Action.objects.filter(pk__in=led, agreement__in=agreements), user, today
+        ).order_by("agreement", "position", "reference"),
+        today,
+    )
+    return {
+        "people": list(organisation.people.order_by("name")),
+        "chairs": chairs,
+        "actions": actions,
+    }
+
+
+def previous_meeting(body: Body, before: datetime.date) -> Meeting | None:
+    return Meeting.objects.filter(body=body, date__lt=before).order_by("-date", "-pk").first()
+
+
+@dataclass
+class AgendaItem:
+    action: Action
+    reasons: list[str]
+
+
+def agenda(body: Body, user, meeting_date: datetime.date):
+    """What the next meeting should look at: the overseen actions that are overdue on the
+    meeting date, at risk or off track, or not updated since the body last met.
+
+    Returns (agreement, previous meeting, items). The previous meeting is the body's latest
+    before `meeting_date`; without one, an action never updated counts as not updated.
+    """
+    agreement = agreement_for_meeting(body, meeting_date)
+    last = previous_meeting(body, meeting_date)
+    if agreement is None:
+        return None, last, []
+    since = last.date if last else None
+    rows = labelled(
+        actions_for_listing(overseen_actions(body, agreement), user, meeting_date), meeting_date
+    )
+    items = []
+    for action in rows:
+        if action.status_on in CLOSED_STATUSES:
+            continue
+        reasons = []
+        if action.due_date and action.due_date < meeting_date:
+            reasons.append("Overdue")
+        if action.status_on in (Status.AT_RISK, Status.OFF_TRACK):
+            reasons.append(Status(action.status_on).label)
+        if action.last_update_on is None:
+            reasons.append("No update yet")
+        elif since is not None and action.last_update_on < since:
+            reasons.append(f"No update since {since:%-d %B %Y}")
+        if reasons:
+            items.append(AgendaItem(action=action, reasons=reasons))
+    return agreement, last, items
+
+
+def meeting_page(meeting: Meeting, user) -> dict:
+    received = list(
+        ProgressUpdate.objects.filter(meeting=meeting)
+        .select_related("action__agreement", "author")
+        .order_by("action__position", "-date", "-pk")
+    )
+    visible_ids = set(
+        Action.objects.filter(pk__in=[u.action_id for u in received])
+        .visible_to(user)
+        .values_list("pk", flat=True)
+    )
+    day = meeting_today()
+    arising = labelled(
+        actions_for_listing(Action.objects.filter(origin_meeting=meeting), user, day), day
+    )
+    return {
+        "received": [u for u in received if u.action_id in visible_ids],
+        "arising": arising,
+        "attendee_people": list(meeting.attendee_people.select_related("organisation")),
+        "papers": [line.strip() for line in meeting.papers.splitlines() if line.strip()],
+        "minutes": [p.strip() for p in meeting.minutes.split("\n\n") if p.strip()],
+        "can_manage": can_manage_body(user, meeting.body),
+    }
+
+
+def meeting_today() -> datetime.date:
+    from actions.models import today
+
+    return today()
+
+
+def linkable_updates(meeting: Meeting, user):
+    """Progress updates the meeting may have received: of actions the body oversees, not yet
+    received by a meeting, dated after the body's previous meeting and not after this one."""
+    agreement = agreement_for_meeting(meeting)
+    if agreement is None:
+        return ProgressUpdate.objects.none()
+    actions = overseen_actions(meeting.body, agreement).visible_to(user)
+    last = previous_meeting(meeting.body, meeting.date)
+    qs = ProgressUpdate.objects.filter(
+        action__in=actions, meeting__isnull=True, date__lte=meeting.date
+    )
+    if last is not None:
+        qs = qs.filter(date__gt=last.date)
+    return qs.select_related("action", "author").order_by("action__position", "-date", "-pk")
