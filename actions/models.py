@@ -56,7 +56,9 @@ class ActionQuerySet(models.QuerySet):
         updates = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=as_of).order_by(
             "-date", "-pk"
         )
-        return self.annotate(
+        # An action arising from a meeting did not exist before that meeting.
+        existing = self.exclude(origin_meeting__date__gt=as_of)
+        return existing.annotate(
             status_on=Coalesce(
                 Subquery(updates.values("status")[:1]),
                 Value(Status.NOT_STARTED.value),

@@ -96,3 +96,16 @@ def test_led_by_organisation_or_body(worcestershire):
     plan = Action.objects.filter(agreement__period_start=D(2018, 4, 1))
     assert plan.led_by(organisation=wcc_ph).count() == 6
     assert refs(plan.led_by(body=daf)) == ["A2", "A3"]
+
+
+def test_an_action_arising_does_not_exist_before_its_meeting(agreement):
+    from governance.models import Meeting
+
+    meeting = Meeting.objects.create(body=agreement.board, date=D(2018, 9, 1), title="Board")
+    ActionFactory(
+        agreement=agreement, reference="arising", due_date=D(2018, 10, 1), origin_meeting=meeting
+    )
+    ActionFactory(agreement=agreement, reference="plan", due_date=D(2018, 7, 1))
+    assert refs(Action.objects.overdue(as_of=D(2018, 8, 15))) == ["plan"]
+    assert refs(Action.objects.with_progress(as_of=D(2018, 8, 15))) == ["plan"]
+    assert refs(Action.objects.overdue(as_of=D(2018, 10, 2))) == ["arising", "plan"]
