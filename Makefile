@@ -10,7 +10,7 @@ PYTHON_FOR_VENV ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python
 	[ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
 FIXTURES := fixtures/worcestershire/2017-18.json fixtures/worcestershire/2018-19.json
 SCALE ?= small
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 # The Makefile is the developer's entry point: development settings unless told otherwise.
 export DEBUG ?= 1
 
