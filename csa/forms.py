@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from .history import parse_moment
 from .models import RolloverDecision
@@ -28,6 +29,12 @@ class MomentField(forms.CharField):
 
 class AsOfForm(forms.Form):
     at = MomentField(label="Show as it stood on", required=False, help_text=MOMENT_HINT)
+
+    def clean_at(self):
+        moment = self.cleaned_data["at"]
+        if moment and moment > timezone.now():
+            raise forms.ValidationError("Show as it stood on must be today or earlier.")
+        return moment
 
 
 class CompareDatesForm(forms.Form):

@@ -165,9 +165,6 @@ def agreement_detail(request, pk):
     moment = None
     if form.is_bound and form.is_valid():
         moment = form.cleaned_data["at"]
-        if moment and moment > timezone.now():
-            form.add_error("at", "Show as it stood on must be today or earlier.")
-            moment = None
     context = {
         "agreement": agreement,
         "form": form,
@@ -297,9 +294,6 @@ def action_as_of(request, pk):
     moment = None
     if form.is_bound and form.is_valid():
         moment = form.cleaned_data["at"]
-        if moment and moment > timezone.now():
-            form.add_error("at", "Show as it stood on must be today or earlier.")
-            moment = None
     moment = moment or (None if form.errors else timezone.now())
     then = history.action_as_of(action, moment) if moment else None
     records = history.action_records(action, moment) if moment else []
