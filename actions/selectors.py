@@ -1,0 +1,370 @@
+"""Reads for the officer's pages: "my actions", one action, and the action's timeline.
+
+Every function here plans its queries up front (select_related / prefetch / one query per
+history table), so that a page costs the same number of queries however many actions and
+updates there are.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from enum import Enum
+
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
+
+from csa.models import Theme
+from governance.models import Body, Meeting, Organisation
+
+from .access import access_for, can_update
+from .models import Action, ActionLead, ProgressUpdate
+
+# Fields of an action whose changes mean nothing to a reader of the timeline: the version only
+# counts writes (it changes with every progress update, which is shown on its own).
+TIMELINE_IGNORED_FIELDS = {"version"}
+
+
+class Scope(Enum):
+    """Which actions "my actions" lists, by what the user does."""
+
+    LED = "led"  # an officer: the actions their organisation or bodies lead
+    ALL_TO_UPDATE = "all_to_update"  # a coordinator or admin: every action they may change
+    ALL_TO_READ = "all_to_read"  # a chair: every action of their partnership, read-only
+
+
+def my_actions_scope(user) -> Scope:
+    access = access_for(user)
+    if access.is_admin or access.coordinator_board_ids:
+        return Scope.ALL_TO_UPDATE
+    if access.chair_board_ids:
+        return Scope.ALL_TO_READ
+    return Scope.LED
+
+
+def user_display_name(user) -> str:
+    """How a person is named in the pages: their Person's name, else their account's."""
+    if user is None:  # an import or a command: no person to name
+        return ""
+    # Only the person that select_related("...person") fetched: never a query per row.
+    person = user._state.fields_cache.get("person")
+    if person is not None:
+        return person.name
+    return user.get_full_name() or user.username
+
+
+def with_row_details(queryset, *, as_of: datetime.date):
+    """The columns of an action row: status on the day, the last update and its author,
+    the flags (overdue, due soon, stale, from the queryset rules) and the leads."""
+    return (
+        queryset.select_related("agreement__board", "theme__parent")
+        .with_progress(as_of)
+        .annotate(
+            is_overdue=_flag(Action.objects.overdue(as_of=as_of)),
+            is_due_soon=_flag(Action.objects.due_within(as_of=as_of)),
+            is_stale=_flag(Action.objects.stale(as_of=as_of)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "leads",
+                queryset=ActionLead.objects.select_related("organisation", "body"),
+            ),
+            Prefetch(
+                "updates",
+                # A sliced prefetch: one query (a window function) for every row's latest update.
+                queryset=ProgressUpdate.objects.filter(date__lte=as_of)
+                .select_related("author__person")
+                .order_by("-date", "-pk")[:1],
+                to_attr="latest_update_list",
+            ),
+        )
+    )
+
+
+def _flag(rule_queryset):
+    return Exists(rule_queryset.filter(pk=OuterRef("pk")), output_field=BooleanField())
+
+
+def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | None = None):
+    """The actions the user looks after, ready for the rows of "my actions"."""
+    queryset = Action.objects.visible_to(user)
+    if my_actions_scope(user) is Scope.LED:
+        access = access_for(user)
+        led = Q(body_id__in=access.body_ids)
+        if access.organisation_id is not None:
+            led |= Q(organisation_id=access.organisation_id)
+        # pk__in rather than a join, so that an action led twice by the user is listed once.
+        queryset = queryset.filter(pk__in=ActionLead.objects.filter(led).values("action_id"))
+    if status:
+        queryset = queryset.filter(status=status)
+    if theme is not None:
+        # Themes nest ("Harm Reduction – Hate Crime"): a theme includes its sub-themes.
+        queryset = queryset.filter(Q(theme=theme) | Q(theme__parent=theme))
+    return with_row_details(queryset, as_of=as_of).order_by(
+        "-agreement__period_start",
+        "agreement__board__name",
+        "agreement_id",
+        "theme__position",
+        "theme_id",
+        "position",
+        "reference",
+    )
+
+
+def themes_for(user):
+    """The themes the user may filter "my actions" by: those of their partnerships."""
+    access = access_for(user)
+    themes = Theme.objects.select_related("parent", "board").order_by(
+        "board__name", "position", "name"
+    )
+    if access.is_admin:
+        return themes
+    return themes.filter(board_id__in=access.board_ids)
+
+
+def decorate_rows(actions, user) -> list[Action]:
+    """Attach what the row template shows without a query: may the user update it, and who
+    wrote the latest update. `actions` must come from with_row_details()."""
+    rows = []
+    for action in actions:
+        action.user_can_update = can_update(user, action, lead_rows=list(action.leads.all()))
+        latest = action.latest_update_list[0] if action.latest_update_list else None
+        action.latest_update = latest
+        action.latest_update_author = user_display_name(latest.author) if latest else ""
+        rows.append(action)
+    return rows
+
+
+@dataclass
+class ThemeGroup:
+    label: str
+    actions: list = field(default_factory=list)
+
+
+@dataclass
+class AgreementGroup:
+    agreement: object
+    themes: list[ThemeGroup] = field(default_factory=list)
+
+
+def group_by_agreement_and_theme(actions) -> list[AgreementGroup]:
+    """Rows already ordered by agreement then theme, gathered under their headings."""
+    groups: list[AgreementGroup] = []
+    for action in actions:
+        if not groups or groups[-1].agreement.pk != action.agreement_id:
+            groups.append(AgreementGroup(agreement=action.agreement))
+        themes = groups[-1].themes
+        label = str(action.theme) if action.theme else (action.theme_as_written or "No theme")
+        if not themes or themes[-1].label != label:
+            themes.append(ThemeGroup(label=label))
+        themes[-1].actions.append(action)
+    return groups
+
+
+def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
+    """One visible action with everything its page shows; Action.DoesNotExist otherwise."""
+    visible = Action.objects.visible_to(user)
+    action = (
+        with_row_details(visible, as_of=as_of)
+        .select_related(
+            "carries_forward__agreement",
+            "origin_meeting__body",
+        )
+        .prefetch_related(
+            Prefetch(
+                "carried_forward_by",
+                queryset=Action.objects.visible_to(user).select_related("agreement"),
+                to_attr="visible_carried_forward_by",
+            )
+        )
+        .get(pk=pk)
+    )
+    # The action it carries forward is linked only if the user may see it.
+    previous = action.carries_forward
+    action.visible_carries_forward = (
+        previous if previous is not None and visible.filter(pk=previous.pk).exists() else None
+    )
+    decorate_rows([action], user)
+    return action
+
+
+def latest_update(action) -> ProgressUpdate | None:
+    """The most recently recorded progress update: the one someone else may just have saved."""
+    update = action.updates.select_related("author__person").order_by("-recorded_at", "-pk").first()
+    if update is not None:
+        update.author_name = user_display_name(update.author)
+    return update
+
+
+# ------------------------------------------------------------------------------------------
+# The timeline: progress updates and every recorded change, newest first.
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # "update", "change", "created", "lead_added", "lead_removed"
+    recorded_at: datetime.datetime
+    who: str
+    title: str
+    reason: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+    update: ProgressUpdate | None = None
+    sort_key: tuple = ()
+
+
+def action_timeline(action) -> list[TimelineEntry]:
+    """Progress updates plus the action's and its leads' history, newest recorded first.
+
+    Ordered by when each thing was recorded (the system's clock): that is the only clock that
+    the updates and the history share. An update also says which day it is about.
+    """
+    entries = [_update_entry(update) for update in _updates(action)]
+    entries += _action_history_entries(action)
+    entries += _lead_history_entries(action)
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries
+
+
+def _updates(action):
+    return action.updates.select_related("author__person", "meeting__body").order_by(
+        "recorded_at", "pk"
+    )
+
+
+def _update_entry(update) -> TimelineEntry:
+    update.author_name = user_display_name(update.author)
+    return TimelineEntry(
+        kind="update",
+        recorded_at=update.recorded_at,
+        who=update.author_name,
+        title=f"Progress update: {update.get_status_display()}",
+        update=update,
+        sort_key=(update.recorded_at, 1, update.pk),
+    )
+
+
+def _action_history_entries(action) -> list[TimelineEntry]:
+    records = list(
+        Action.history.filter(id=action.pk)
+        .select_related("history_user__person")
+        .order_by("history_date", "history_id")
+    )
+    fields = [
+        f
+        for f in Action._meta.get_fields()
+        if getattr(f, "concrete", False)
+        and f.editable
+        and not f.primary_key
+        and f.name not in TIMELINE_IGNORED_FIELDS
+    ]
+    labels = _foreign_key_labels(records, fields)
+    entries = []
+    previous = None
+    for record in records:
+        common = {
+            "recorded_at": record.history_date,
+            "who": user_display_name(record.history_user),
+            "reason": record.history_change_reason or "",
+            "sort_key": (record.history_date, 2, record.history_id),
+        }
+        if record.history_type == "+" or previous is None:
+            entries.append(TimelineEntry(kind="created", title="Added to the plan", **common))
+        elif record.history_type == "-":
+            entries.append(TimelineEntry(kind="change", title="Deleted", **common))
+        else:
+            changes = [
+                FieldChange(
+                    label=_field_label(f),
+                    before=_display(f, getattr(previous, f.attname), labels),
+                    after=_display(f, getattr(record, f.attname), labels),
+                )
+                for f in fields
+                if getattr(previous, f.attname) != getattr(record, f.attname)
+            ]
+            # A save that changed only ignored fields (the version) says nothing to a reader.
+            if changes:
+                title = "Changed: " + ", ".join(c.label.lower() for c in changes)
+                entries.append(TimelineEntry(kind="change", title=title, changes=changes, **common))
+        previous = record
+    return entries
+
+
+def _lead_history_entries(action) -> list[TimelineEntry]:
+    records = (
+        ActionLead.history.filter(action_id=action.pk)
+        .select_related("history_user__person", "organisation", "body")
+        .order_by("history_date", "history_id")
+    )
+    entries = []
+    last_party: dict[int, str] = {}
+    for record in records:
+        party = str(record.organisation or record.body or "a lead no longer recorded")
+        common = {
+            "recorded_at": record.history_date,
+            "who": user_display_name(record.history_user),
+            "reason": record.history_change_reason or "",
+            "sort_key": (record.history_date, 0, record.history_id),
+        }
+        if record.history_type == "+":
+            entries.append(TimelineEntry(kind="lead_added", title=f"Lead added: {party}", **common))
+        elif record.history_type == "-":
+            entries.append(
+                TimelineEntry(kind="lead_removed", title=f"Lead removed: {party}", **common)
+            )
+        elif last_party.get(record.id) != party:
+            entries.append(
+                TimelineEntry(
+                    kind="change",
+                    title="Lead changed",
+                    changes=[FieldChange("Lead", last_party.get(record.id, ""), party)],
+                    **common,
+                )
+            )
+        last_party[record.id] = party
+    return entries
+
+
+def _foreign_key_labels(records, fields) -> dict:
+    """Names of every related object mentioned in the history: one query per related model."""
+    labels = {}
+    loaders = {
+        Theme: Theme.objects.select_related("parent"),
+        Action: Action.objects.select_related("agreement"),
+        Meeting: Meeting.objects.select_related("body"),
+        Organisation: Organisation.objects.all(),
+        Body: Body.objects.all(),
+    }
+    for f in fields:
+        if not f.is_relation:
+            continue
+        ids = {getattr(r, f.attname) for r in records} - {None}
+        if not ids:
+            continue
+        model = f.related_model
+        queryset = loaders.get(model, model._default_manager.all())
+        found = queryset.in_bulk(ids)
+        for pk in ids:
+            labels[(f.name, pk)] = str(found[pk]) if pk in found else f"(deleted, #{pk})"
+    return labels
+
+
+def _field_label(f) -> str:
+    name = str(f.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def _display(f, value, labels) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if f.is_relation:
+        return labels.get((f.name, value), str(value))
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)

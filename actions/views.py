@@ -1,0 +1,201 @@
+"""The officer's pages: my actions, an action, and the form that records progress on it.
+
+Permissions are decided in actions.access only: an action the user cannot see is a 404, one
+they can see but not update is a 403 on the update form, whatever the method.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .access import can_edit, can_update
+from .forms import MyActionsFilterForm, ProgressUpdateForm
+from .models import Action, today
+from .selectors import (
+    Scope,
+    action_for_page,
+    action_timeline,
+    decorate_rows,
+    group_by_agreement_and_theme,
+    latest_update,
+    my_actions_scope,
+    themes_for,
+    with_row_details,
+)
+from .selectors import my_actions as my_actions_queryset
+from .services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_create
+
+ACTIONS_PER_PAGE = 100
+
+
+@require_GET
+def home(request):
+    return redirect("actions:my_actions")
+
+
+@require_GET
+def my_actions(request):
+    as_of = today()
+    scope = my_actions_scope(request.user)
+    form = MyActionsFilterForm(request.GET or None, themes=themes_for(request.user))
+    status = theme = None
+    if form.is_bound:
+        form.is_valid()
+        status, theme = form.valid_value("status"), form.valid_value("theme")
+    actions = my_actions_queryset(request.user, as_of=as_of, status=status or "", theme=theme)
+    page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = decorate_rows(page_obj.object_list, request.user)
+    other_params = request.GET.copy()
+    other_params.pop("page", None)
+    response = render(
+        request,
+        "actions/my_actions.html",
+        {
+            "form": form,
+            "scope": scope.value,
+            "groups": group_by_agreement_and_theme(rows),
+            "page_obj": page_obj,
+            "querystring_without_page": other_params.urlencode(),
+            "filtered": bool(status or theme),
+            "show_update_column": scope is not Scope.ALL_TO_READ
+            or any(row.user_can_update for row in rows),
+            "as_of": as_of,
+            "list_url": request.get_full_path(),
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def action_detail(request, pk):
+    try:
+        action = action_for_page(request.user, pk, as_of=today())
+    except Action.DoesNotExist:
+        raise Http404("No action found") from None
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "leads": list(action.leads.all()),
+            "timeline": action_timeline(action),
+            "user_can_update": action.user_can_update,
+            "user_can_edit": can_edit(request.user, action),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request, pk):
+    action = _get_action_for_user(request, pk)
+    if not can_update(request.user, action, lead_rows=list(action.leads.all())):
+        return render(request, "actions/cannot_update.html", {"action": action}, status=403)
+
+    inline = _is_inline(request, action)
+    next_url = _safe_next_url(request)
+    changed_by_someone_else = None
+    # Inline, several forms can be open in one page: their ids must not collide.
+    auto_id = f"action-{action.pk}-%s" if inline else "id_%s"
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST, auto_id=auto_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                progress_update_create(
+                    action=action,
+                    author=request.user,
+                    status=data["status"],
+                    note=data["note"],
+                    outcome=data["outcome"],
+                    date=data["date"],
+                    expected_version=data["version"],
+                )
+            except ActionChangedError as error:
+                form.apply_service_errors(error)
+                action.refresh_from_db(fields=["status", "version"])
+                form.show_version(action.version)
+                changed_by_someone_else = latest_update(action)
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                # The action's status, not the update's: an update about an earlier day does
+                # not replace a later one.
+                confirmation = (
+                    f"Update saved: {action.reference} is now {action.get_status_display()}."
+                )
+                if inline:
+                    return _updated_row(request, action, confirmation, next_url)
+                messages.success(request, confirmation)
+                return redirect(next_url or reverse("actions:action_detail", args=[action.pk]))
+    else:
+        form = ProgressUpdateForm(initial=ProgressUpdateForm.initial_for(action), auto_id=auto_id)
+
+    context = {
+        "action": action,
+        "form": form,
+        "next_url": next_url,
+        "cancel_url": next_url or reverse("actions:action_detail", args=[action.pk]),
+        "latest_update": changed_by_someone_else or latest_update(action),
+        "changed_by_someone_else": changed_by_someone_else,
+        "note_max_length": NOTE_MAX_LENGTH,
+        "inline": inline,
+    }
+    template = "actions/action_update.html"
+    if inline:
+        template = "actions/my_actions.html#inline_update_form"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _get_action_for_user(request, pk) -> Action:
+    """The action if the user may see it, else 404: the one door to an action for a view."""
+    queryset = (
+        Action.objects.visible_to(request.user)
+        .select_related("agreement__board", "theme__parent")
+        .prefetch_related("leads__organisation", "leads__body")
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No action found") from None
+
+
+def _is_inline(request, action) -> bool:
+    """htmx asked for the form in place of the action's row in "my actions"."""
+    return bool(request.htmx) and request.htmx.target == f"action-row-{action.pk}"
+
+
+def _updated_row(request, action, confirmation, list_url):
+    row = decorate_rows(
+        with_row_details(Action.objects.filter(pk=action.pk), as_of=today()), request.user
+    )[0]
+    response = render(
+        request,
+        "actions/my_actions.html#updated_row",
+        {
+            "action": row,
+            "show_update_column": True,
+            "confirmation": confirmation,
+            "list_url": list_url or reverse("actions:my_actions"),
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _safe_next_url(request) -> str:
+    """Where to go back to after saving: a page of this site only, never somewhere else."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
