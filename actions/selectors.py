@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q
 
 from csa.models import Theme
 from governance.models import Body, Meeting, Organisation
@@ -101,7 +101,8 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
         "-agreement__period_start",
         "agreement__board__name",
         "agreement_id",
-        "theme__position",
+        # Actions arising from meetings have no theme: they come after the plan's themes.
+        F("theme__position").asc(nulls_last=True),
         "theme_id",
         "position",
         "reference",

@@ -12,7 +12,7 @@ from django.http import Http404
 from actions.access import access_for, can_manage_body, can_view_body_data
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 
-from .models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
+from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine
 from .services import agreement_for_meeting, current_chair_on
 
 
@@ -47,6 +47,32 @@ def get_meeting_for_user(user, pk) -> Meeting:
 def partnership_bodies(board: Body):
     """The board and the bodies of its partnership."""
     return Body.objects.filter(Q(pk=board.pk) | Q(partnership=board))
+
+
+def partnership_organisations(board: Body):
+    """The partner organisations of a board's partnership: leads, members, chairs, users.
+
+    Forms and pages offer these rather than every organisation in the installation, which
+    holds other partnerships' councils too.
+    """
+    bodies = partnership_bodies(board).values("pk")
+    return Organisation.objects.filter(
+        Q(leads__action__agreement__board=board)
+        | Q(people__memberships__body__in=bodies)
+        | Q(people__chairs__body__in=bodies)
+        | Q(people__user__partnership_roles__board=board)
+    ).distinct()
+
+
+def partnership_people(board: Body):
+    """The people of a board's partnership: members, chairs, users and partner staff."""
+    bodies = partnership_bodies(board).values("pk")
+    return Person.objects.filter(
+        Q(memberships__body__in=bodies)
+        | Q(chairs__body__in=bodies)
+        | Q(user__partnership_roles__board=board)
+        | Q(organisation__in=partnership_organisations(board).values("pk"))
+    ).distinct()
 
 
 def _leads_prefetch():
