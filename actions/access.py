@@ -19,6 +19,7 @@ from governance.models import Body, Membership, Role
 class UserAccess:
     board_ids: frozenset[int] = frozenset()
     coordinator_board_ids: frozenset[int] = frozenset()
+    officer_board_ids: frozenset[int] = frozenset()
     chair_board_ids: frozenset[int] = frozenset()
     organisation_id: int | None = None
     body_ids: frozenset[int] = frozenset()
@@ -46,6 +47,7 @@ def access_for(user) -> UserAccess:
             coordinator_board_ids=frozenset(
                 b for b, kind, _ in roles if kind == Role.Kind.COORDINATOR
             ),
+            officer_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.OFFICER),
             chair_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.CHAIR),
             organisation_id=person.organisation_id if person else None,
             body_ids=body_ids,
@@ -106,7 +108,8 @@ def can_update(user, action, lead_rows=None) -> bool:
     board_id = action.agreement.board_id
     if board_id in access.coordinator_board_ids:
         return True
-    if board_id not in access.board_ids:
+    # A chair reads; only an officer of the partnership records progress on what they lead.
+    if board_id not in access.officer_board_ids:
         return False
     leads = lead_rows if lead_rows is not None else list(action.leads.all())
     return any(

@@ -22,23 +22,29 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LeadInline(admin.TabularInline):
-    model = ActionLead
-    extra = 0
-    autocomplete_fields = ["organisation", "body"]
+class ReadOnlyInlineMixin:
+    """Shown for reference; changed only through the pages whose services check and record it."""
 
-
-class ProgressUpdateInline(admin.TabularInline):
-    model = ProgressUpdate
-    extra = 0
-    fields = ["date", "status", "note", "author", "meeting"]
-    readonly_fields = fields
     can_delete = False
-    show_change_link = True
+    extra = 0
 
     def has_add_permission(self, request, obj=None):
-        # Progress is recorded through the update form, which checks and versions it.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class LeadInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ActionLead
+    fields = ["position", "organisation", "body"]
+    verbose_name_plural = "leads (change them on the action's edit page)"
+
+
+class ProgressUpdateInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # Progress is recorded through the update form, which checks, versions and dates it.
+    model = ProgressUpdate
+    fields = ["date", "status", "note", "author", "meeting"]
 
 
 @admin.register(Action)
@@ -80,8 +86,21 @@ class ActionAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Updates set the action's status and version: they are written only by the service."""
+
     list_display = ["action", "date", "status", "author", "recorded_at"]
     list_filter = ["status", "action__agreement"]
     search_fields = ["note", "action__reference", "action__description"]
@@ -92,7 +111,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionLead)
-class ActionLeadAdmin(SimpleHistoryAdmin):
+class ActionLeadAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["action", "position", "organisation", "body"]
     list_select_related = ["action", "action__agreement", "organisation", "body"]
     autocomplete_fields = ["action", "organisation", "body"]

@@ -83,14 +83,20 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def stale(self, days: int | None = None, as_of: datetime.date | None = None):
-        """Open actions with no progress update for `days`, counted from the plan's start."""
+        """Open actions with no progress update for `days`.
+
+        Without any update, the days count from the meeting that agreed the action, or else
+        from the start of the plan.
+        """
         as_of = as_of or today()
         days = settings.STALE_AFTER_DAYS if days is None else days
         since = as_of - datetime.timedelta(days=days)
         return (
             self._open_on(as_of)
             .annotate(
-                last_heard_on=Coalesce(F("last_update_on"), F("agreement__period_start")),
+                last_heard_on=Coalesce(
+                    F("last_update_on"), F("origin_meeting__date"), F("agreement__period_start")
+                ),
             )
             .filter(last_heard_on__lt=since)
         )

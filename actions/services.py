@@ -9,8 +9,6 @@ from .models import STATUSES_NEEDING_A_NOTE, Action, ProgressUpdate, Status, tod
 from .timescales import parse_timescale
 
 NOTE_MAX_LENGTH = 2000
-# How far ahead an update may be dated: a little slack for time zones, no more.
-LATEST_UPDATE_DATE_AHEAD = datetime.timedelta(days=1)
 
 
 class ActionChangedError(ValidationError):
@@ -55,6 +53,8 @@ def progress_update_create(
             meeting=meeting,
         )
         update._change_reason = "Progress update recorded"
+        if author is not None:
+            update._history_user = author
         update.save()
         latest = locked.updates.order_by("-date", "-pk").first()
         locked.status = latest.status
@@ -71,7 +71,8 @@ def _validate_update(action, *, status, note, outcome, date):
     errors = {}
     if status not in Status.values:
         errors["status"] = "Choose a status from the list."
-    if date > today() + LATEST_UPDATE_DATE_AHEAD:
+    # today() is the partnership's own (London) date, so no slack is needed.
+    if date > today():
         errors["date"] = "The date of the update cannot be in the future."
     elif date < action.agreement.period_start:
         errors["date"] = (

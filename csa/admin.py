@@ -1,18 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions.admin import ReadOnlyInlineMixin
 from actions.models import Action
 
 from .models import Agreement, RolloverDecision, Section, Theme
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # Each action is changed on its own admin page, which re-derives the due date and
+    # records the change; the list here is for reading.
     model = Action
-    extra = 0
     fields = ["reference", "theme", "description", "timescale", "due_date", "status"]
-    readonly_fields = ["due_date", "status"]
     show_change_link = True
-    autocomplete_fields = ["theme"]
 
 
 class SectionInline(admin.StackedInline):

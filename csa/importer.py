@@ -75,17 +75,19 @@ class LoadReport:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    kept: int = 0
     removed: int = 0
     by_model: dict = field(default_factory=dict)
 
     @property
     def total(self):
-        return self.created + self.changed + self.unchanged
+        return self.created + self.changed + self.unchanged + self.kept
 
     def summary(self) -> str:
         return (
             f"{self.path}: {self.total} records, {self.created} created, {self.changed} changed, "
             f"{self.unchanged} already up to date, {self.removed} removed"
+            + (f", {self.kept} kept as changed in the tracker since" if self.kept else "")
         )
 
 
@@ -173,6 +175,8 @@ class _Loader:
         self.problems: list[str] = []
         self.report = LoadReport(path=str(path))
         self.leads_in_file: dict[int, set[int]] = {}
+        # Actions that people have changed in the tracker since a load: the file leaves them be.
+        self.kept_action_ids: set[int] = set()
         self.file_agreement_start = None
 
     def load(self, records):
@@ -217,6 +221,16 @@ class _Loader:
             # An older year's file must not rename a theme back to last year's name.
             self._count(label, "unchanged")
             return
+        if existing is not None and label == "actions.action":
+            # Status and version are the tracker's own, set by progress updates.
+            obj.status, obj.version = existing.status, existing.version
+            if _changed_in_the_tracker(existing):
+                self.kept_action_ids.add(existing.pk)
+                self._count(label, "kept")
+                return
+        if label == "actions.actionlead" and obj.action_id in self.kept_action_ids:
+            self._count(label, "kept")
+            return
         if existing is not None and _same_values(existing, obj):
             self._count(label, "unchanged")
         else:
@@ -225,11 +239,29 @@ class _Loader:
                 obj._history_user = self.user
             obj.save()
             self._count(label, "changed" if existing is not None else "created")
+            if label == "actions.action" and existing is None:
+                self._record_status_as_given(obj)
         if deserialized.m2m_data:
             for name, values in deserialized.m2m_data.items():
                 getattr(obj, name).set(values)
         if label == "actions.actionlead":
             self.leads_in_file.setdefault(obj.action_id, set()).add(obj.pk)
+
+    def _record_status_as_given(self, action):
+        """A file may give a status: it becomes a progress update, where statuses come from."""
+        from actions.models import ProgressUpdate, Status
+
+        if action.status == Status.NOT_STARTED:
+            return
+        update = ProgressUpdate(
+            action=action,
+            date=action.agreement.period_start,
+            status=action.status,
+            note=f"Status as given in {self.path.name}.",
+            author=self.user,
+        )
+        update._change_reason = self.reason
+        update.save()
 
     def _check_fields(self, model, fields):
         """Name the field of every unknown field, bad value and unknown natural key."""
@@ -293,6 +325,11 @@ class _Loader:
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
         per_model = self.report.by_model.setdefault(label, {})
         per_model[outcome] = per_model.get(outcome, 0) + 1
+
+
+def _changed_in_the_tracker(action) -> bool:
+    """Has anyone changed the action since it was loaded (a progress update, an edit)?"""
+    return action.history.exclude(history_change_reason__startswith="loaded from").exists()
 
 
 def _same_values(existing, obj) -> bool:

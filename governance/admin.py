@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+
 from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
 from .services import check_reporting_line
 
@@ -24,10 +26,11 @@ class PersonAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organisation", "user"]
 
 
-class ChairInline(admin.TabularInline):
+class ChairInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # Chairs change on the body's "change the chair" page, which closes the previous period
+    # and refuses overlaps.
     model = Chair
-    extra = 0
-    autocomplete_fields = ["person"]
+    fields = ["person", "start", "end"]
 
 
 def _other_lines(from_body, exclude_pk=None):
@@ -105,7 +108,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Chair)
-class ChairAdmin(SimpleHistoryAdmin):
+class ChairAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "body", "start", "end"]
     list_filter = ["body"]
     search_fields = ["person__name", "body__name", "body__short_name"]

@@ -192,3 +192,44 @@ def test_a_lead_dropped_from_the_file_is_removed_with_history(worcestershire, tm
     removal = ActionLead.history.filter(history_type="-").get()
     assert removal.history_change_reason == "loaded from 2018-19.json"
     assert Body.objects.filter(short_name="SCB").exists()
+
+
+def test_loading_again_keeps_what_people_changed_in_the_tracker(worcestershire, officer_wcc_ph):
+    import datetime
+
+    from actions.models import ProgressUpdate, Status
+    from actions.services import progress_update_create
+
+    drive = Action.objects.get(agreement__period_start="2018-04-01", reference="A1")
+    progress_update_create(
+        action=drive,
+        author=officer_wcc_ph,
+        status=Status.AT_RISK,
+        note="Provider delayed.",
+        date=datetime.date(2018, 6, 1),
+        expected_version=drive.version,
+    )
+    ActionLead.objects.filter(action=drive, position=2).delete()
+    drive.refresh_from_db()
+    report = load_agreement_file(YEAR_2018)
+    assert report.kept == 3  # the action and the two lead records the file gives it
+    drive.refresh_from_db()
+    assert (drive.status, drive.version) == (Status.AT_RISK, 2)
+    assert drive.leads.count() == 1
+    assert ProgressUpdate.objects.filter(action=drive).count() == 1
+
+
+def test_a_status_given_in_the_file_is_a_progress_update(only_2017, tmp_path):
+    import datetime
+
+    from actions.models import Status
+
+    records = _records()
+    _first(records, "actions.action", reference="A4")["fields"]["status"] = "on_track"
+    load_agreement_file(_write(tmp_path, records))
+    blue_light = Action.objects.get(agreement__period_start="2018-04-01", reference="A4")
+    assert blue_light.status == Status.ON_TRACK
+    update = blue_light.updates.get()
+    assert (update.date, update.status) == (datetime.date(2018, 4, 1), Status.ON_TRACK)
+    as_of = Action.objects.with_progress(as_of=datetime.date(2018, 5, 1)).get(pk=blue_light.pk)
+    assert as_of.status_on == Status.ON_TRACK
