@@ -1,8 +1,8 @@
 from django import forms
-from django.db.models import Q
 
 from csa.models import Theme
 from governance.models import Body, Organisation
+from governance.selectors import partnership_bodies, partnership_organisations
 
 
 class ActionEditForm(forms.Form):
@@ -38,7 +38,20 @@ class ActionEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The action's version when the form was opened: always sent, so that a change made by
+    # someone else in between is never silently overwritten.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "The page was missing the action's version: reload it and make your "
+            "change again.",
+            "invalid": "The page sent a wrong version of the action: reload it and make your "
+            "change again.",
+            "min_value": "The page sent a wrong version of the action: reload it and make your "
+            "change again.",
+        },
+    )
 
     def __init__(self, *args, action, leads, reason_required, **kwargs):
         board = action.agreement.board
@@ -54,10 +67,12 @@ class ActionEditForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.current_leads = leads
         self.fields["theme"].queryset = Theme.objects.filter(board=board).select_related("parent")
-        self.fields["lead_organisations"].queryset = Organisation.objects.order_by("short_name")
-        self.fields["lead_bodies"].queryset = Body.objects.filter(
-            Q(pk=board.pk) | Q(partnership=board)
-        ).order_by("name")
+        # Only the partnership's own organisations and bodies: the installation holds other
+        # partnerships' too, which are neither this plan's to name nor this user's to list.
+        self.fields["lead_organisations"].queryset = partnership_organisations(board).order_by(
+            "short_name"
+        )
+        self.fields["lead_bodies"].queryset = partnership_bodies(board).order_by("name")
         if reason_required:
             self.fields["reason"].label = "Reason for the change"
             self.fields[

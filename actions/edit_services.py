@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csa.models import Agreement
 from governance.models import Body, Organisation
+from governance.selectors import partnership_bodies, partnership_organisations
 
 from .access import can_edit, can_update
 from .models import Action, ActionLead
@@ -46,10 +47,12 @@ def action_update_details(
     target: str = "",
     theme=None,
     reason: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Action:
     """Change what the action says. `leads` is a list of Organisation and Body instances, in
-    order; they replace the action's lead rows (each removal and addition has its history)."""
+    order; they replace the action's lead rows (each removal and addition has its history).
+    `expected_version` is the action's version when the user opened it: required, since a
+    change made by someone else in between must never be overwritten unseen."""
     description = " ".join((description or "").split())
     timescale = " ".join((timescale or "").split())
     target = (target or "").strip()
@@ -70,7 +73,7 @@ def action_update_details(
                 "Only the partnership coordinator can change the wording, timescale or leads "
                 "of an action in an adopted agreement."
             )
-        if expected_version is not None and locked.version != expected_version:
+        if locked.version != expected_version:
             raise ActionChangedError(
                 "This action was changed by someone else after you opened it. "
                 "Check the action as it is now, then make your change again if it still stands.",
@@ -146,6 +149,11 @@ def _validate(action, *, description, timescale, target, theme, leads, reason):
             errors["leads"] = "Each lead can be named only once."
         elif any(not isinstance(p, Organisation | Body) for p in leads):
             errors["leads"] = "A lead must be an organisation or a body."
+        elif outsiders := _outside_partnership(action.agreement.board, leads):
+            errors["leads"] = (
+                f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not part of "
+                "this partnership: choose its own organisations and bodies."
+            )
     if reason_required(action) and not reason:
         errors["reason"] = (
             "Enter the reason for the change: the agreement is adopted, so the history keeps why "
@@ -155,6 +163,22 @@ def _validate(action, *, description, timescale, target, theme, leads, reason):
         errors["reason"] = f"The reason must be {REASON_MAX_LENGTH} characters or fewer."
     if errors:
         raise ValidationError(errors)
+
+
+def _outside_partnership(board, leads) -> list[str]:
+    """Short names of the chosen leads that are not the partnership's own. Two queries."""
+    org_ids = {p.pk for p in leads if isinstance(p, Organisation)}
+    body_ids = {p.pk for p in leads if isinstance(p, Body)}
+    ours_org = set(
+        partnership_organisations(board).filter(pk__in=org_ids).values_list("pk", flat=True)
+    )
+    ours_body = set(partnership_bodies(board).filter(pk__in=body_ids).values_list("pk", flat=True))
+    return [
+        p.short_name
+        for p in leads
+        if (isinstance(p, Organisation) and p.pk not in ours_org)
+        or (isinstance(p, Body) and p.pk not in ours_body)
+    ]
 
 
 def _party_key(party):

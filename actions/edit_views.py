@@ -40,6 +40,7 @@ def action_edit(request, pk):
     form = ActionEditForm(
         request.POST or None, action=action, leads=leads, reason_required=needs_reason
     )
+    changed_by_someone = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,6 +57,13 @@ def action_edit(request, pk):
             )
         except ActionChangedError as error:
             form.add_error(None, error.messages[0])
+            # Show what the other person changed, and carry the version that includes it, so
+            # that the resubmitted form (everything typed kept) is checked against it.
+            action, leads = _get_action_for_user(request, pk)
+            changed_by_someone = action.history.select_related("history_user").first()
+            data = form.data.copy()
+            data["version"] = str(action.version)
+            form.data = data
         except ValidationError as error:
             for name, errors in error.error_dict.items():
                 field = FIELD_FOR_ERROR.get(name, name)
@@ -67,6 +75,12 @@ def action_edit(request, pk):
     return render(
         request,
         "actions/action_edit.html",
-        {"action": action, "form": form, "reason_required": needs_reason},
+        {
+            "action": action,
+            "form": form,
+            "reason_required": needs_reason,
+            "changed_by_someone": changed_by_someone,
+            "current_leads": " / ".join(lead.party.short_name for lead in leads),
+        },
         status=400 if form.errors else 200,
     )

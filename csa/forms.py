@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from .history import parse_moment
+from .history import FIRST_YEAR, LAST_YEAR, MomentOutOfRange, parse_moment
 from .models import RolloverDecision
 from .services import ActionChoice, choice_field
 
@@ -18,7 +18,12 @@ class MomentField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        moment = parse_moment(value)
+        try:
+            moment = parse_moment(value)
+        except MomentOutOfRange:
+            raise forms.ValidationError(
+                f"{self.label} must be between 1 January {FIRST_YEAR} and 31 December {LAST_YEAR}."
+            ) from None
         if moment is None:
             raise forms.ValidationError(
                 f"{self.label} must be a real date like 2019-03-31, or a date and time like "
@@ -32,9 +37,13 @@ class AsOfForm(forms.Form):
 
     def clean_at(self):
         moment = self.cleaned_data["at"]
-        if moment and moment > timezone.now():
+        if moment is None:
+            return None
+        # A bare date means the end of that day, later than now when it is today: today is
+        # allowed, and shows the plan as it stands now.
+        if timezone.localtime(moment).date() > timezone.localdate():
             raise forms.ValidationError("Show as it stood on must be today or earlier.")
-        return moment
+        return min(moment, timezone.now())
 
 
 class CompareDatesForm(forms.Form):

@@ -22,9 +22,19 @@ HistoricalAction = Action.history.model
 HistoricalActionLead = ActionLead.history.model
 
 
+# The years a moment may name: the tracker's records start after 2000, and datetimes near the
+# ends of Python's range overflow when moved between time zones (a 500, not an answer).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class MomentOutOfRange(ValueError):
+    """A real date or time, but outside FIRST_YEAR..LAST_YEAR."""
+
+
 def parse_moment(value: str) -> datetime.datetime | None:
     """ "2019-03-31" is the end of that day (the plan as it stood that day, after its changes);
-    "2019-03-31T18:00" is that minute, in the site's time zone. None when it is not a date."""
+    "2019-03-31T18:00" is that minute, in the site's time zone. None when it is not a date;
+    MomentOutOfRange when it is one, but outside FIRST_YEAR..LAST_YEAR."""
     value = (value or "").strip()
     if not value:
         return None
@@ -33,12 +43,19 @@ def parse_moment(value: str) -> datetime.datetime | None:
             moment = datetime.datetime.fromisoformat(value.replace(" ", "T"))
             if moment.tzinfo is None:
                 moment = timezone.make_aware(moment)
-            return moment
-        day = datetime.date.fromisoformat(value)
+        else:
+            day = datetime.date.fromisoformat(value)
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        # Moving it to UTC (as the database will) is where 0001-01-01T00:00+05:00 overflows.
+        utc_year = moment.astimezone(datetime.UTC).year
+        local_year = timezone.localtime(moment).year
+    except OverflowError:
+        raise MomentOutOfRange(value) from None
     except ValueError:
         return None
-    end_of_day = datetime.datetime.combine(day, datetime.time.max)
-    return timezone.make_aware(end_of_day)
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in (moment.year, utc_year, local_year)):
+        raise MomentOutOfRange(value)
+    return moment
 
 
 def _latest_rows(historical_model, moment, **filters):
@@ -165,7 +182,8 @@ class RecordedChange:
     why: str
     kind: str  # "Created", "Changed", "Deleted"
     what: str  # "Action A4", "Section 6", "Lead of A4", "Agreement"
-    changes: list = field(default_factory=list)  # (field label, old, new)
+    changes: list = field(default_factory=list)  # (field label, old, new), as shown
+    raw: list = field(default_factory=list)  # (label, old, new, related model or None)
 
 
 def changes_between(agreement: Agreement, start, end, *, hidden_action_ids=()) -> list:
@@ -193,18 +211,22 @@ def changes_between(agreement: Agreement, start, end, *, hidden_action_ids=()) -
             action_refs.update({r.id: r.reference for r in rows})
         result.extend(_describe_rows(model, rows, start, describe))
     # Leads are named by their action; an action unchanged in the window still needs its name.
+    # By the agreement's actions in the history, so that a deleted action's leads count too.
+    ever_here = HistoricalAction.objects.filter(agreement_id=agreement.pk).values("id")
     lead_rows = [
         r
-        for r in _rows_in_window(
-            HistoricalActionLead, start, end, {"action__agreement_id": agreement.pk}
-        )
+        for r in _rows_in_window(HistoricalActionLead, start, end, {"action_id__in": ever_here})
         if r.action_id not in hidden
     ]
     missing = {r.action_id for r in lead_rows} - set(action_refs)
     if missing:
-        action_refs.update(
-            dict(Action.objects.filter(pk__in=missing).values_list("pk", "reference"))
-        )
+        # The latest recorded reference of each, which a deleted action still has.
+        for pk, reference in (
+            HistoricalAction.objects.filter(id__in=missing)
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "reference")
+        ):
+            action_refs[pk] = reference
     result.extend(
         _describe_rows(
             HistoricalActionLead,
@@ -213,8 +235,40 @@ def changes_between(agreement: Agreement, start, end, *, hidden_action_ids=()) -
             lambda r: f"Lead of action {action_refs.get(r.action_id, '?')}: {_party(r)}",
         )
     )
+    _name_related(result)
     result.sort(key=lambda c: c.when)
     return result
+
+
+def _name_related(changes: list) -> None:
+    """Replace the ids of changed foreign keys (a theme, a meeting) by what they name: one query
+    per kind of related object, however many changes there are."""
+    wanted: dict = {}
+    for change in changes:
+        for _, old, new, related in change.raw:
+            if related is not None:
+                wanted.setdefault(related, set()).update(v for v in (old, new) if v is not None)
+    names = {}
+    for related, ids in wanted.items():
+        # Their names may use their own foreign keys (a theme's parent): joined, not fetched.
+        joins = [f.name for f in related._meta.concrete_fields if f.is_relation]
+        found = related._base_manager.filter(pk__in=ids).select_related(*joins)
+        names[related] = {obj.pk: str(obj) for obj in found}
+    for change in changes:
+        change.changes = [
+            (
+                label,
+                _named(names.get(related), old),
+                _named(names.get(related), new),
+            )
+            for label, old, new, related in change.raw
+        ]
+
+
+def _named(names, value):
+    if names is None or value is None:
+        return value
+    return names.get(value, f"(deleted, id {value})")
 
 
 def _rows_in_window(model, start, end, filters):
@@ -251,9 +305,16 @@ def _describe_rows(model, rows, start, describe) -> list[RecordedChange]:
             for change in delta.changes:
                 if change.field in IGNORED_FIELDS:
                     continue
-                label = model._meta.get_field(change.field).verbose_name
-                entry.changes.append((str(label).capitalize(), change.old, change.new))
-            if not entry.changes:
+                model_field = model._meta.get_field(change.field)
+                label = str(model_field.verbose_name).capitalize()
+                old, new, related = change.old, change.new, None
+                if model_field.is_relation:
+                    related = model_field.related_model  # named later, all in one query
+                elif model_field.choices:
+                    shown = dict(model_field.flatchoices)
+                    old, new = shown.get(old, old), shown.get(new, new)
+                entry.raw.append((label, old, new, related))
+            if not entry.raw:
                 continue
         changes.append(entry)
         before[row.id] = row

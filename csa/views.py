@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +16,17 @@ from actions.access import (
     access_for,
     can_manage_agreement,
     can_view_agreement,
+    hidden_body_ids,
     visible_actions,
 )
 from actions.edit_services import may_edit_details
 from actions.models import Action, Status
+from governance.models import Body, Meeting
 
 from . import history, services
 from .compare import compare_states, compare_years
 from .forms import AsOfForm, CompareDatesForm, RolloverForm
+from .history import HistoricalAction, HistoricalActionLead
 from .models import Agreement
 from .services import adoption_problems, rollover_problems
 
@@ -43,13 +47,26 @@ def _visible(user):
     return lambda queryset: visible_actions(queryset, user)
 
 
-def _hidden_action_ids(user, agreement) -> list[int]:
-    """Actions of the agreement the user may not see (a restricted body's), to keep them out of
-    the history views too. One query."""
-    mine = Action.objects.filter(agreement=agreement)
-    return list(
-        mine.exclude(pk__in=visible_actions(mine, user).values("pk")).values_list("pk", flat=True)
+def _hidden_action_ids(user, agreement) -> set[int]:
+    """Actions of the agreement the user may not see, to keep them out of the history views.
+
+    Decided from the history tables, not today's rows: an action that a restricted body led at
+    any time, or that arose at its meeting, stays hidden after it was deleted or its restricted
+    lead was removed, since its past states hold what the body restricted. Two queries."""
+    if access_for(user).is_admin:
+        return set()
+    bodies = Body.objects.filter(hidden_body_ids(user)).values("pk")
+    led = HistoricalActionLead.objects.filter(body_id__in=bodies).values("action_id")
+    meetings = Meeting.objects.filter(body__in=bodies).values("pk")
+    ever_hidden = set(
+        HistoricalAction.objects.filter(agreement_id=agreement.pk)
+        .filter(Q(id__in=led) | Q(origin_meeting_id__in=meetings))
+        .values_list("id", flat=True)
     )
+    # Today's rows too, in case a row reached the database without its history (a raw load).
+    mine = Action.objects.filter(agreement=agreement)
+    hidden_now = mine.exclude(pk__in=visible_actions(mine, user).values("pk"))
+    return ever_hidden | set(hidden_now.values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,8 +164,17 @@ def _past_plan(then) -> list[ThemeGroup]:
 
 def agreement_list(request):
     access = access_for(request.user)
+    # Count only the actions the user may see (restricted bodies' are not theirs to count), in
+    # one correlated subquery rather than a query per agreement.
+    visible_count = (
+        visible_actions(Action.objects.filter(agreement=OuterRef("pk")), request.user)
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     agreements = Agreement.objects.select_related("board", "previous").annotate(
-        action_count=Count("actions")
+        action_count=Coalesce(Subquery(visible_count, output_field=IntegerField()), 0)
     )
     if not access.is_admin:
         agreements = agreements.filter(board_id__in=access.board_ids)
@@ -289,6 +315,9 @@ def agreement_adopt(request, pk):
 def action_as_of(request, pk):
     action = get_object_or_404(Action.objects.select_related("agreement__board"), pk=pk)
     if not visible_actions(Action.objects.filter(pk=pk), request.user).exists():
+        raise Http404("No such action.")
+    # Its past may hold a restricted body's lead even when today's rows do not.
+    if action.pk in _hidden_action_ids(request.user, action.agreement):
         raise Http404("No such action.")
     form = AsOfForm(request.GET or None)
     moment = None

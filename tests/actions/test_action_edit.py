@@ -12,6 +12,7 @@ from actions.services import ActionChangedError
 from csa.models import Agreement
 from governance.models import Body, Organisation
 from tests.csa.factories import ThemeFactory
+from tests.governance.factories import BoardFactory, OrganisationFactory
 
 
 @pytest.fixture
@@ -137,6 +138,7 @@ def test_a_theme_of_another_partnership_is_refused(blue_light, coordinator):
             leads=[Organisation.objects.get(short_name="PCC")],
             theme=other,
             reason="Moving it",
+            expected_version=blue_light.version,
         )
     assert error.value.message_dict["theme"] == ["Choose a theme of this partnership's plan."]
     assert _state(blue_light) == before
@@ -166,6 +168,7 @@ def test_service_refuses_an_officer_on_an_adopted_plan(blue_light, officer_wcc_p
             timescale="",
             leads=[Organisation.objects.get(short_name="PCC")],
             reason="x",
+            expected_version=blue_light.version,
         )
 
 
@@ -199,3 +202,130 @@ def test_an_officer_of_another_organisation_cannot_edit_a_draft(client, blue_lig
     Agreement.objects.filter(pk=blue_light.agreement_id).update(status=Agreement.Status.DRAFT)
     client.force_login(officer_police)
     assert client.get(reverse("actions:action_edit", args=[blue_light.pk])).status_code == 403
+
+
+# --- the version check cannot be skipped, and a refused change can be made again -------------
+
+
+@pytest.mark.parametrize("version", ["", "0", "-3", "abc"])
+def test_a_missing_or_bad_version_is_refused(client, blue_light, coordinator, version):
+    client.force_login(coordinator)
+    before = _state(blue_light)
+    data = _post_data(blue_light, description="Sneaked past the check", reason="Because")
+    data["version"] = version
+    response = client.post(reverse("actions:action_edit", args=[blue_light.pk]), data)
+    assert response.status_code == 400
+    assert "<title>Error: " in response.text
+    assert "reload it and make your change again" in response.text
+    assert _state(blue_light) == before
+
+
+def test_no_post_without_the_version_field_at_all(client, blue_light, coordinator):
+    client.force_login(coordinator)
+    before = _state(blue_light)
+    data = _post_data(blue_light, description="Sneaked past the check", reason="Because")
+    del data["version"]
+    response = client.post(reverse("actions:action_edit", args=[blue_light.pk]), data)
+    assert response.status_code == 400
+    assert _state(blue_light) == before
+
+
+def test_the_service_needs_the_expected_version(blue_light, coordinator):
+    before = _state(blue_light)
+    with pytest.raises(TypeError):
+        action_update_details(  # no expected_version: a caller cannot skip the check
+            action=blue_light,
+            user=coordinator,
+            description="No version given",
+            timescale="",
+            leads=[Organisation.objects.get(short_name="PCC")],
+            reason="x",
+        )
+    with pytest.raises(ActionChangedError):
+        action_update_details(
+            action=blue_light,
+            user=coordinator,
+            description="No version given",
+            timescale="",
+            leads=[Organisation.objects.get(short_name="PCC")],
+            reason="x",
+            expected_version=None,
+        )
+    assert _state(blue_light) == before
+
+
+def test_after_someone_elses_change_the_form_can_be_saved_again(
+    client, blue_light, coordinator, admin_user
+):
+    client.force_login(coordinator)
+    url = reverse("actions:action_edit", args=[blue_light.pk])
+    opened = _post_data(
+        blue_light, description="My own wording of Blue Light", reason="Board asked for it"
+    )
+    # Someone else saves first.
+    action_update_details(
+        action=blue_light,
+        user=admin_user,
+        description="Their wording of Blue Light",
+        timescale="March 2019",
+        leads=[Organisation.objects.get(short_name="PCC")],
+        reason="Their reason for it",
+        expected_version=blue_light.version,
+    )
+    blue_light.refresh_from_db()
+    response = client.post(url, opened)
+    assert response.status_code == 400
+    html = response.text
+    assert "changed by someone else" in html
+    # Their change is shown, with who and why; what I typed is kept.
+    assert "Their wording of Blue Light" in html
+    assert "Their reason for it" in html
+    assert "My own wording of Blue Light" in html
+    assert f'name="version" value="{blue_light.version}"' in html
+    assert blue_light.description == "Their wording of Blue Light"
+
+    # Saving again, with the version the page now carries, goes through.
+    again = dict(opened, version=blue_light.version)
+    assert client.post(url, again).status_code == 302
+    blue_light.refresh_from_db()
+    assert blue_light.description == "My own wording of Blue Light"
+
+
+# --- only the partnership's own organisations and bodies ---------------------------------------
+
+
+def test_only_the_partnerships_organisations_and_bodies_are_offered(
+    client, blue_light, coordinator
+):
+    stranger = OrganisationFactory(name="Far Away Borough Council", short_name="FABC")
+    other_board = BoardFactory(name="Far Away Safer Communities Board", short_name="FASCB")
+    client.force_login(coordinator)
+    url = reverse("actions:action_edit", args=[blue_light.pk])
+    html = client.get(url).text
+    assert "Swanswell" in html and "PCC" in html
+    assert "Far Away Borough Council" not in html and "FABC" not in html
+    assert "Far Away Safer Communities Board" not in html
+
+    before = _state(blue_light)
+    for changes in ({"lead_organisations": [stranger.pk]}, {"lead_bodies": [other_board.pk]}):
+        response = client.post(url, _post_data(blue_light, reason="Moving it", **changes))
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.text
+    assert _state(blue_light) == before
+
+
+def test_the_service_refuses_a_lead_of_another_partnership(blue_light, coordinator):
+    stranger = OrganisationFactory(name="Far Away Borough Council", short_name="FABC")
+    before = _state(blue_light)
+    with pytest.raises(ValidationError) as error:
+        action_update_details(
+            action=blue_light,
+            user=coordinator,
+            description="x",
+            timescale="",
+            leads=[Organisation.objects.get(short_name="PCC"), stranger],
+            reason="Moving it",
+            expected_version=blue_light.version,
+        )
+    assert "FABC is not part of this partnership" in error.value.message_dict["leads"][0]
+    assert _state(blue_light) == before

@@ -115,3 +115,24 @@ def test_detail_runs_a_fixed_number_of_queries(
     assert response.text.count("govuk-tag app-tag--") == 12 + extra
     with django_assert_max_num_queries(10):
         assert client.get(reverse("csa:agreement_list")).status_code == 200
+
+
+def _count_shown(client, agreement):
+    rows = client.get(reverse("csa:agreement_list")).context["rows"]
+    return next(r["agreement"].action_count for r in rows if r["agreement"].pk == agreement.pk)
+
+
+def test_list_counts_only_the_actions_the_user_may_see(client, years, officer_wcc_ph, coordinator):
+    from governance.models import Body
+
+    _, year = years
+    everyone = year.actions.count()
+    for n in range(3):
+        action = ActionFactory(agreement=year, description=f"Channel referral review {n}")
+        ActionLeadFactory(
+            action=action, organisation=None, body=Body.objects.get(short_name="Channel Panel")
+        )
+    client.force_login(officer_wcc_ph)
+    assert _count_shown(client, year) == everyone
+    client.force_login(coordinator)
+    assert _count_shown(client, year) == everyone + 3

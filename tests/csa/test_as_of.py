@@ -119,7 +119,7 @@ def test_a_bad_date_is_an_error_on_the_field(client, year, chair):
 
 def test_a_future_date_is_refused(client, year, chair):
     client.force_login(chair)
-    response = _page(client, year, "2999-01-01")
+    response = _page(client, year, "2099-01-01")
     assert "must be today or earlier" in response.text
 
 
@@ -190,3 +190,184 @@ def test_as_of_pages_run_a_fixed_number_of_queries(
             {"from": "2018-04-01", "to": "2018-05-01"},
         )
     assert response.status_code == 200
+
+
+def _rename_themes(year, count, coordinator):
+    """`count` actions each moved to another theme, all recorded on UPDATED."""
+    themes = list({a.theme for a in Action.objects.filter(agreement=year) if a.theme_id})
+    mark = timezone.now()
+    for n, action in enumerate(Action.objects.filter(agreement=year).order_by("pk")[:count]):
+        action_update_details(
+            action=action,
+            user=coordinator,
+            description=action.description,
+            timescale=action.timescale,
+            leads=[lead.party for lead in action.leads.order_by("position")],
+            target=action.target,
+            theme=next(t for t in themes if t.pk != action.theme_id),
+            reason=f"Move {n}",
+            expected_version=action.version,
+        )
+    _backdate(UPDATED, since=mark)
+
+
+@pytest.mark.parametrize("moved", [1, 10])
+def test_recorded_changes_name_themes_in_a_fixed_number_of_queries(
+    client, year, chair, coordinator, moved, django_assert_max_num_queries
+):
+    _rename_themes(year, moved, coordinator)
+    client.force_login(chair)
+    with django_assert_max_num_queries(26):
+        response = client.get(
+            reverse("csa:agreement_compare", args=[year.pk]),
+            {"from": "2018-05-01", "to": "2018-06-02"},
+        )
+    assert response.text.count("Theme: “") == moved
+
+
+# --- restricted actions stay hidden in the past too ---------------------------------------------
+
+LED_BY_CHANNEL = timezone.make_aware(datetime.datetime(2018, 7, 1, 10, 0))
+HANDED_OVER = timezone.make_aware(datetime.datetime(2018, 8, 1, 10, 0))
+
+
+def _channel_action(year, *, then):
+    """A99, led by the restricted Channel Panel from LED_BY_CHANNEL; `then` (deleting it, or
+    handing its lead to WCC PH) recorded on HANDED_OVER."""
+    from governance.models import Body
+
+    mark = timezone.now()
+    secret = ActionFactory(
+        agreement=year, reference="A99", description="Channel referral review, restricted"
+    )
+    ActionLeadFactory(
+        action=secret, organisation=None, body=Body.objects.get(short_name="Channel Panel")
+    )
+    _backdate(LED_BY_CHANNEL, since=mark)
+    mark = timezone.now()
+    then(secret)
+    _backdate(HANDED_OVER, since=mark)
+    return secret
+
+
+def _delete(action):
+    action.delete()
+
+
+def _hand_to_wcc_ph(action):
+    action.leads.all().delete()
+    ActionLeadFactory(action=action, organisation=Organisation.objects.get(short_name="WCC PH"))
+
+
+@pytest.mark.parametrize("then", [_delete, _hand_to_wcc_ph])
+def test_restricted_actions_stay_hidden_as_they_stood(
+    client, year, officer_wcc_ph, coordinator, then
+):
+    _channel_action(year, then=then)
+    compare = reverse("csa:agreement_compare", args=[year.pk])
+    window = {"from": "2018-06-15", "to": "2018-08-15"}
+
+    client.force_login(coordinator)  # who may see the Channel Panel's actions sees it
+    assert "Channel referral review" in _page(client, year, "2018-07-15").text
+    assert "A99" in client.get(compare, window).text
+
+    client.force_login(officer_wcc_ph)
+    assert "Channel referral review" not in _page(client, year, "2018-07-15").text
+    html = client.get(compare, window).text
+    assert "A99" not in html
+    assert "Channel Panel" not in html
+    assert "Channel referral review" not in html
+
+
+def test_an_action_once_led_by_a_restricted_body_has_no_past_view_for_others(
+    client, year, officer_wcc_ph, coordinator
+):
+    secret = _channel_action(year, then=_hand_to_wcc_ph)
+    url = reverse("csa:action_as_of", args=[secret.pk])
+    client.force_login(coordinator)
+    assert client.get(url, {"at": "2018-07-15"}).status_code == 200
+    client.force_login(officer_wcc_ph)
+    assert client.get(url, {"at": "2018-07-15"}).status_code == 404
+
+
+def test_history_helpers_see_the_deleted_action_when_nothing_is_hidden(year, coordinator):
+    """The selector itself still holds the deleted action: hiding is the view's decision."""
+    _channel_action(year, then=_delete)
+    then = history.agreement_as_of(year, LED_BY_CHANNEL + datetime.timedelta(days=1))
+    assert "A99" in {a.record.reference for a in then.actions}
+    changes = history.changes_between(year, LED_BY_CHANNEL, HANDED_OVER)
+    assert "Lead of action A99: Worcestershire Channel Panel" in {c.what for c in changes}
+
+
+# --- dates: today is allowed, and any date is an answer, never a 500 --------------------------
+
+
+def test_today_is_allowed(client, year, chair):
+    client.force_login(chair)
+    today = timezone.localdate()
+    response = _page(client, year, today.isoformat())
+    assert response.status_code == 200
+    assert "<title>Error: " not in response.text
+    assert "must be today or earlier" not in response.text
+    assert "You are looking at this agreement as it stood on" in response.text
+    tomorrow = _page(client, year, (today + datetime.timedelta(days=1)).isoformat())
+    assert "must be today or earlier" in tomorrow.text
+
+
+@pytest.mark.parametrize(
+    "view, params, field",
+    [
+        ("csa:agreement_detail", {"at": "0001-01-01T00:00+23:59"}, "at"),
+        ("csa:agreement_detail", {"at": "9999-12-31"}, "at"),
+        ("csa:agreement_detail", {"at": "1999-12-31"}, "at"),
+        ("csa:action_as_of", {"at": "0001-01-01T00:00+05:00"}, "at"),
+        ("csa:agreement_compare", {"from": "0001-01-01T00:00+01:00", "to": "2019-01-01"}, "from"),
+        ("csa:agreement_compare", {"from": "2019-01-01", "to": "9999-12-31T23:59-05:00"}, "to"),
+    ],
+)
+def test_dates_out_of_range_are_a_field_error(client, year, chair, view, params, field):
+    client.force_login(chair)
+    pk = year.actions.first().pk if view == "csa:action_as_of" else year.pk
+    response = client.get(reverse(view, args=[pk]), params)
+    assert response.status_code == 200
+    assert "<title>Error: " in response.text
+    assert f'href="#id_{field}"' in response.text
+    assert "must be between 1 January 2000 and 31 December 2100" in response.text
+
+
+def test_parse_moment_refuses_out_of_range():
+    with pytest.raises(history.MomentOutOfRange):
+        history.parse_moment("0001-01-01T00:00+05:00")
+    with pytest.raises(history.MomentOutOfRange):
+        history.parse_moment("9999-12-31")
+    assert history.parse_moment("31/03/2019") is None
+    assert history.parse_moment("2019-03-31T18:00").hour == 18
+
+
+# --- every recorded change names what it changed ------------------------------------------------
+
+
+def test_a_changed_theme_is_named_not_numbered(client, year, chair, coordinator):
+    blue_light = Action.objects.get(agreement=year, reference="A4")
+    old_theme = blue_light.theme
+    new_theme = Action.objects.filter(agreement=year).exclude(theme=old_theme).first().theme
+    mark = timezone.now()
+    action_update_details(
+        action=blue_light,
+        user=coordinator,
+        description=blue_light.description,
+        timescale=blue_light.timescale,
+        leads=[lead.party for lead in blue_light.leads.order_by("position")],
+        target=blue_light.target,
+        theme=new_theme,
+        reason="Moved to another priority",
+        expected_version=blue_light.version,
+    )
+    _backdate(UPDATED, since=mark)
+    client.force_login(chair)
+    html = client.get(
+        reverse("csa:agreement_compare", args=[year.pk]),
+        {"from": "2018-05-01", "to": "2018-06-02"},
+    ).text
+    assert f"Theme: “{old_theme}” → “{new_theme}”" in html
+    assert f"“{old_theme.pk}” → “{new_theme.pk}”" not in html

@@ -323,3 +323,29 @@ def test_adopt_page_shows_why_it_is_refused(client, year, coordinator):
     assert response.status_code == 400
     assert "has no lead" in response.text
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "label, message",
+    [
+        ("SCB:0000", "the year must start between 1900 and 2100"),
+        ("SCB:0000-01", "the year must start between 1900 and 2100"),
+        ("SCB:9999-00", "the year must start between 1900 and 2100"),
+        ("SCB:2018-20", "2018-20 is not a financial year; did you mean 2018-19"),
+        ("SCB:18-19", "write it as BOARD:YYYY-YY"),
+        ("SCB:2018/19", "write it as BOARD:YYYY-YY"),
+        ("SCB", "write it as BOARD:YYYY-YY"),
+        (":2018-19", "write it as BOARD:YYYY-YY"),
+    ],
+)
+def test_command_refuses_a_bad_agreement_label(year, label, message):
+    before = _snapshot()
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("rollover", "--agreement", label, "--carry-rest")
+    assert error.value.returncode == 2
+    assert _snapshot() == before
+
+
+def test_command_accepts_the_start_year_alone(year, capsys):
+    call_command("rollover", "--agreement", "SCB:2018", "--carry-rest")
+    assert Agreement.objects.filter(previous=year).exists()

@@ -1,4 +1,4 @@
-import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,6 +9,12 @@ from csa.models import Agreement, RolloverDecision
 from csa.services import ActionChoice, agreement_rollover
 
 Outcome = RolloverDecision.Outcome
+
+# Exit status for arguments that are wrong as written, as the overdue command uses.
+BAD_ARGUMENT = 2
+# "2018-19" (or "2018"): the financial year an agreement starts in.
+YEAR_LABEL = re.compile(r"^(?P<start>\d{4})(?:-(?P<end>\d{2}))?$")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class Command(BaseCommand):
@@ -139,23 +145,36 @@ class Command(BaseCommand):
 
     def _agreement(self, spec: str) -> Agreement:
         board, sep, year = spec.partition(":")
-        try:
-            start_year = int(year.strip()[:4])
-        except ValueError:
-            start_year = None
-        if not sep or start_year is None:
-            raise CommandError(f'--agreement "{spec}": write it as BOARD:YEAR, e.g. SCB:2018-19.')
-        agreement = (
-            Agreement.objects.filter(
-                board__short_name=board.strip(),
-                period_start__gte=datetime.date(start_year, 1, 1),
-                period_start__lte=datetime.date(start_year, 12, 31),
+        board, year = board.strip(), year.strip()
+        match = YEAR_LABEL.match(year)
+        if not sep or not board or not match:
+            raise CommandError(
+                f'--agreement "{spec}": write it as BOARD:YYYY-YY, e.g. SCB:2018-19.',
+                returncode=BAD_ARGUMENT,
             )
+        start_year = int(match["start"])
+        if not FIRST_YEAR <= start_year <= LAST_YEAR:
+            raise CommandError(
+                f'--agreement "{spec}": the year must start between {FIRST_YEAR} and '
+                f"{LAST_YEAR}, e.g. SCB:2018-19.",
+                returncode=BAD_ARGUMENT,
+            )
+        if match["end"] is not None and (start_year + 1) % 100 != int(match["end"]):
+            raise CommandError(
+                f'--agreement "{spec}": {year} is not a financial year; did you mean '
+                f"{start_year}-{(start_year + 1) % 100:02d}?",
+                returncode=BAD_ARGUMENT,
+            )
+        agreement = (
+            Agreement.objects.filter(board__short_name=board, period_start__year=start_year)
             .select_related("board")
             .first()
         )
         if agreement is None:
-            raise CommandError(f"--agreement: the board {board.strip()!r} has no {year} agreement.")
+            raise CommandError(
+                f"--agreement: the board {board!r} has no {year} agreement.",
+                returncode=BAD_ARGUMENT,
+            )
         return agreement
 
     def _user(self, username):
