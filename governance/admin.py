@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
-from .services import check_reporting_line
+from .services import check_reporting_line, partnership_lines
 
 
 @admin.register(Organisation)
@@ -33,12 +33,9 @@ class ChairInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = ["person", "start", "end"]
 
 
-def _other_lines(from_body, exclude_pk=None):
-    """Every reporting line but `from_body`'s own lines up, which the form is replacing."""
-    lines = ReportingLine.objects.exclude(from_body=from_body)
-    if exclude_pk is not None:
-        lines = lines.exclude(pk=exclude_pk)
-    return list(lines.values_list("from_body_id", "to_body_id"))
+def _other_lines(from_body):
+    """The partnership's lines but `from_body`'s own lines up, which the form is replacing."""
+    return list(partnership_lines(from_body.board).exclude(from_body=from_body))
 
 
 class ReportingLineFormSet(BaseInlineFormSet):
@@ -73,9 +70,7 @@ class ReportingLineAdminForm(forms.ModelForm):
         from_body, to_body = data.get("from_body"), data.get("to_body")
         if from_body and to_body:
             lines = list(
-                ReportingLine.objects.exclude(pk=self.instance.pk).values_list(
-                    "from_body_id", "to_body_id"
-                )
+                partnership_lines(from_body.board, to_body.board).exclude(pk=self.instance.pk)
             )
             check_reporting_line(from_body=from_body, to_body=to_body, lines=lines)
         return data

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from actions.models import Status
 
 from .models import Body, Organisation, Person
+from .selectors import partnership_bodies, partnership_organisations, partnership_people
 from .services import NO_LEAD_MESSAGE, NO_WHEN_MESSAGE
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
@@ -141,10 +142,13 @@ class ActionArisingForm(GovukFormMixin, forms.Form):
         help_text="For example, “March 2020”, “Spring 2020” or “TBC”.",
     )
 
-    def __init__(self, *args, bodies, **kwargs):
+    def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_organisations"].queryset = Organisation.objects.order_by("short_name")
-        self.fields["lead_bodies"].queryset = bodies.order_by("name")
+        # Only the partnership's own: the installation holds every other partnership's too.
+        self.fields["lead_organisations"].queryset = partnership_organisations(board).order_by(
+            "short_name"
+        )
+        self.fields["lead_bodies"].queryset = partnership_bodies(board).order_by("name")
 
     def clean(self):
         # The service checks these too; checking here as well shows every problem at once,
@@ -217,7 +221,7 @@ class ProgressRecordForm(GovukFormMixin, forms.Form):
 
 class ChairChangeForm(GovukFormMixin, forms.Form):
     person = forms.ModelChoiceField(
-        queryset=Person.objects.select_related("organisation").order_by("name"),
+        queryset=Person.objects.none(),
         label="New chair",
         empty_label="Choose a person",
         error_messages={"required": "Choose the person who takes the chair."},
@@ -234,11 +238,15 @@ class ChairChangeForm(GovukFormMixin, forms.Form):
         help_text="Kept in the history, for example “elected at the AGM”.",
     )
 
-
-class AgendaForm(forms.Form):
-    date = DateField(what="the date of the next meeting", label="Date of the next meeting")
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-        self.fields["date"].help_text = DATE_HINT
+        # The people of the body's partnership, not every person in the installation.
+        self.fields["person"].queryset = (
+            partnership_people(body.board).select_related("organisation").order_by("name")
+        )
+
+
+class AgendaForm(GovukFormMixin, forms.Form):
+    date = DateField(
+        what="the date of the next meeting", label="Date of the next meeting", help_text=DATE_HINT
+    )

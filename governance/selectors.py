@@ -4,16 +4,21 @@ Access is decided in actions.access; these functions only apply it.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from actions.access import access_for, can_manage_body, can_view_body_data
-from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
+from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status, today
 
-from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine
-from .services import agreement_for_meeting, current_chair_on
+from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
+from .services import (
+    agreement_for_meeting,
+    current_agreement_ids,
+    current_chair_on,
+    partnership_lines,
+)
 
 
 def visible_bodies(user):
@@ -44,35 +49,74 @@ def get_meeting_for_user(user, pk) -> Meeting:
     return meeting
 
 
+def _bodies_of(board_ids):
+    return Body.objects.filter(Q(pk__in=board_ids) | Q(partnership_id__in=board_ids))
+
+
 def partnership_bodies(board: Body):
     """The board and the bodies of its partnership."""
-    return Body.objects.filter(Q(pk=board.pk) | Q(partnership=board))
+    return _bodies_of([board.pk])
+
+
+def organisations_of(board_ids):
+    """The partner organisations of the boards' partnerships: leads, members, chairs, users.
+
+    Forms and pages offer these rather than every organisation in the installation, which
+    holds other partnerships' councils too. Each source is its own subquery (no joins across
+    them, no DISTINCT), so the database reads only these partnerships' rows.
+    """
+    board_ids = list(board_ids)
+    bodies = _bodies_of(board_ids).values("pk")
+    return Organisation.objects.filter(
+        Q(
+            pk__in=ActionLead.objects.filter(action__agreement__board__in=board_ids).values(
+                "organisation_id"
+            )
+        )
+        | Q(pk__in=Membership.objects.filter(body__in=bodies).values("person__organisation_id"))
+        | Q(pk__in=Chair.objects.filter(body__in=bodies).values("person__organisation_id"))
+        | Q(pk__in=Role.objects.filter(board__in=board_ids).values("user__person__organisation_id"))
+    )
+
+
+def people_of(board_ids, *, staff: bool = True):
+    """The people of the boards' partnerships: members, chairs, users and partner staff.
+
+    Without `staff`, only those with a place in the partnerships (members, chairs, users):
+    a national organisation's staff are partner staff of every partnership it is in.
+    """
+    board_ids = list(board_ids)
+    bodies = _bodies_of(board_ids).values("pk")
+    involved = (
+        Q(pk__in=Membership.objects.filter(body__in=bodies).values("person_id"))
+        | Q(pk__in=Chair.objects.filter(body__in=bodies).values("person_id"))
+        | Q(pk__in=Role.objects.filter(board__in=board_ids).values("user__person"))
+    )
+    if staff:
+        involved |= Q(organisation__in=organisations_of(board_ids).values("pk"))
+    return Person.objects.filter(involved)
 
 
 def partnership_organisations(board: Body):
-    """The partner organisations of a board's partnership: leads, members, chairs, users.
-
-    Forms and pages offer these rather than every organisation in the installation, which
-    holds other partnerships' councils too.
-    """
-    bodies = partnership_bodies(board).values("pk")
-    return Organisation.objects.filter(
-        Q(leads__action__agreement__board=board)
-        | Q(people__memberships__body__in=bodies)
-        | Q(people__chairs__body__in=bodies)
-        | Q(people__user__partnership_roles__board=board)
-    ).distinct()
+    """The partner organisations of a board's partnership (see organisations_of)."""
+    return organisations_of([board.pk])
 
 
 def partnership_people(board: Body):
-    """The people of a board's partnership: members, chairs, users and partner staff."""
-    bodies = partnership_bodies(board).values("pk")
-    return Person.objects.filter(
-        Q(memberships__body__in=bodies)
-        | Q(chairs__body__in=bodies)
-        | Q(user__partnership_roles__board=board)
-        | Q(organisation__in=partnership_organisations(board).values("pk"))
-    ).distinct()
+    """The people of a board's partnership (see people_of)."""
+    return people_of([board.pk])
+
+
+def get_organisation_for_user(user, pk) -> Organisation:
+    """An organisation of one of the user's partnerships (any, for an admin), or 404."""
+    access = access_for(user)
+    organisations = (
+        Organisation.objects.all() if access.is_admin else organisations_of(access.board_ids)
+    )
+    organisation = organisations.filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation in your partnership.")
+    return organisation
 
 
 def _leads_prefetch():
@@ -82,22 +126,25 @@ def _leads_prefetch():
     )
 
 
-def labelled(actions, as_of: datetime.date) -> list:
-    """Give each action (annotated by with_progress) the words its row shows."""
+def labelled(actions) -> list:
+    """Give each action (from actions_for_listing) the words its row shows."""
     actions = list(actions)
     for action in actions:
         action.status_on_label = Status(action.status_on).label
-        action.is_overdue_on = bool(
-            action.due_date and action.due_date < as_of and action.status_on not in CLOSED_STATUSES
-        )
     return actions
 
 
 def actions_for_listing(queryset, user, as_of: datetime.date):
-    """Visible actions with their status on `as_of`, leads and origin, ready for a table."""
+    """Visible actions with their status on `as_of`, leads and origin, ready for a table.
+
+    is_overdue comes from ActionQuerySet.overdue, as in actions.reporting.with_flags, so the
+    rule is written once, in actions.models.
+    """
+    overdue = Action.objects.filter(pk=OuterRef("pk")).overdue(as_of=as_of)
     return (
         queryset.visible_to(user)
         .with_progress(as_of)
+        .annotate(is_overdue=Exists(overdue))
         .select_related("agreement", "theme", "origin_meeting__body")
         .prefetch_related(_leads_prefetch())
         .order_by("position", "reference")
@@ -128,7 +175,7 @@ def overseen_actions(body: Body, agreement):
     qs = Action.objects.filter(agreement=agreement)
     if body.partnership_id is None and agreement.board_id == body.pk:
         return qs
-    lines = list(ReportingLine.objects.values_list("from_body_id", "to_body_id"))
+    lines = list(partnership_lines(body.board))
     body_ids = {body.pk} | bodies_below(body, lines)
     led = ActionLead.objects.filter(body_id__in=body_ids).values("action_id")
     return qs.filter(Q(pk__in=led) | Q(origin_meeting__body=body))
@@ -148,7 +195,6 @@ class BodyPage:
     agreement: object
     actions: list
     meetings: list
-    extra: dict = field(default_factory=dict)
 
 
 def body_page(body: Body, user, today: datetime.date) -> BodyPage:
@@ -182,8 +228,7 @@ def body_page(body: Body, user, today: datetime.date) -> BodyPage:
                 Q(leads__body=body) | Q(origin_meeting__body=body)
             )
             actions = labelled(
-                actions_for_listing(Action.objects.filter(pk__in=led.values("pk")), user, today),
-                today,
+                actions_for_listing(Action.objects.filter(pk__in=led.values("pk")), user, today)
             )
         meetings = list(Meeting.objects.filter(body=body).order_by("-date"))
     return BodyPage(
@@ -204,30 +249,29 @@ def body_page(body: Body, user, today: datetime.date) -> BodyPage:
 
 def organisation_page(organisation: Organisation, user, today: datetime.date) -> dict:
     """An organisation's people, the bodies they chair now and the actions it leads in the
-    current plan of each of the user's partnerships."""
+    current plan of each of the user's partnerships, all limited to those partnerships."""
     access = access_for(user)
     boards = Body.objects.filter(partnership__isnull=True)
+    chairs = Chair.objects.filter(person__organisation=organisation, start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    people = organisation.people.all()
     if not access.is_admin:
         boards = boards.filter(pk__in=access.board_ids)
-    agreements = [a for a in (agreement_for_meeting(b, today) for b in boards) if a is not None]
-    chairs = [
-        c
-        for c in Chair.objects.filter(person__organisation=organisation, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("body", "person")
-        .order_by("body__name")
-        if access.is_admin or (c.body.partnership_id or c.body.pk) in access.board_ids
-    ]
+        chairs = chairs.filter(body__in=_bodies_of(access.board_ids).values("pk"))
+        # Its people who sit in the user's partnerships, not its staff across the country.
+        people = people.filter(pk__in=people_of(access.board_ids, staff=False).values("pk"))
     led = ActionLead.objects.filter(organisation=organisation).values("action_id")
     actions = labelled(
         actions_for_listing(
-            Action.objects.filter(pk__in=led, agreement__in=agreements), user, today
-        ).order_by("agreement", "position", "reference"),
-        today,
+            Action.objects.filter(pk__in=led, agreement__in=current_agreement_ids(boards, today)),
+            user,
+            today,
+        ).order_by("agreement", "position", "reference")
     )
     return {
-        "people": list(organisation.people.order_by("name")),
-        "chairs": chairs,
+        "people": list(people.order_by("name")),
+        "chairs": list(chairs.select_related("body", "person").order_by("body__name")),
         "actions": actions,
     }
 
@@ -254,15 +298,13 @@ def agenda(body: Body, user, meeting_date: datetime.date):
     if agreement is None:
         return None, last, []
     since = last.date if last else None
-    rows = labelled(
-        actions_for_listing(overseen_actions(body, agreement), user, meeting_date), meeting_date
-    )
+    rows = labelled(actions_for_listing(overseen_actions(body, agreement), user, meeting_date))
     items = []
     for action in rows:
         if action.status_on in CLOSED_STATUSES:
             continue
         reasons = []
-        if action.due_date and action.due_date < meeting_date:
+        if action.is_overdue:
             reasons.append("Overdue")
         if action.status_on in (Status.AT_RISK, Status.OFF_TRACK):
             reasons.append(Status(action.status_on).label)
@@ -286,9 +328,9 @@ def meeting_page(meeting: Meeting, user) -> dict:
         .visible_to(user)
         .values_list("pk", flat=True)
     )
-    day = meeting_today()
+    day = today()
     arising = labelled(
-        actions_for_listing(Action.objects.filter(origin_meeting=meeting), user, day), day
+        actions_for_listing(Action.objects.filter(origin_meeting=meeting), user, day)
     )
     return {
         "received": [u for u in received if u.action_id in visible_ids],
@@ -297,13 +339,9 @@ def meeting_page(meeting: Meeting, user) -> dict:
         "papers": [line.strip() for line in meeting.papers.splitlines() if line.strip()],
         "minutes": [p.strip() for p in meeting.minutes.split("\n\n") if p.strip()],
         "can_manage": can_manage_body(user, meeting.body),
+        # Nothing is agreed or received before the meeting takes place (see services).
+        "has_taken_place": meeting.date <= day,
     }
-
-
-def meeting_today() -> datetime.date:
-    from actions.models import today
-
-    return today()
 
 
 def linkable_updates(meeting: Meeting, user):

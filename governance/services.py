@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Body, Chair, Meeting, Organisation, Person, ReportingLine
 
@@ -20,6 +21,8 @@ TITLE_MAX_LENGTH = Meeting._meta.get_field("title").max_length
 DESCRIPTION_MAX_LENGTH = 2000
 NO_LEAD_MESSAGE = "Choose at least one lead: an organisation or a partnership body."
 NO_WHEN_MESSAGE = 'Enter a due date, or a timescale such as "March 2020" or "TBC".'
+FUTURE_ARISING_MESSAGE = "Record actions arising once the meeting has taken place."
+FUTURE_PROGRESS_MESSAGE = "Record the progress a meeting received once the meeting has taken place."
 
 
 def _fmt(day: datetime.date) -> str:
@@ -152,11 +155,27 @@ def check_reporting_line(
         )
 
 
+def partnership_lines(*boards: Body):
+    """(from_body_id, to_body_id) of the lines with both ends in the partnerships of `boards`.
+
+    The duplicate and cycle checks look among the partnerships the new line joins, never at
+    the whole installation's lines, which grow with every partnership in the country.
+    """
+    from .selectors import partnership_bodies  # selectors read through services: import late
+
+    bodies = Body.objects.none()
+    for board in dict.fromkeys(boards):
+        bodies = bodies | partnership_bodies(board)
+    return ReportingLine.objects.filter(
+        from_body__in=bodies.values("pk"), to_body__in=bodies.values("pk")
+    ).values_list("from_body_id", "to_body_id")
+
+
 @transaction.atomic
 def reporting_line_create(
     *, from_body: Body, to_body: Body, description: str = "", user=None
 ) -> ReportingLine:
-    lines = list(ReportingLine.objects.values_list("from_body_id", "to_body_id"))
+    lines = list(partnership_lines(from_body.board, to_body.board))
     if (from_body.pk, to_body.pk) in lines:
         raise ValidationError(
             {"to_body": f"The {from_body.short_name} already reports to the {to_body.short_name}."}
@@ -223,6 +242,13 @@ def meeting_create(
     return meeting
 
 
+def _working_agreements(board):
+    """A board's agreements that are not drafts. `board` may be an OuterRef."""
+    from csa.models import Agreement
+
+    return Agreement.objects.filter(board=board).exclude(status=Agreement.Status.DRAFT)
+
+
 def agreement_for_meeting(meeting_or_body, day: datetime.date | None = None):
     """The agreement that actions arising at a meeting join, or None.
 
@@ -238,12 +264,38 @@ def agreement_for_meeting(meeting_or_body, day: datetime.date | None = None):
         body, day = meeting_or_body.body, meeting_or_body.date
     else:
         body = meeting_or_body
-    board = body.board
-    mine = Agreement.objects.filter(board=board).exclude(status=Agreement.Status.DRAFT)
+    mine = _working_agreements(body.board)
     in_force = mine.in_force_on(day).order_by("-period_start").first()
     if in_force is not None:
         return in_force
     return mine.filter(status=Agreement.Status.ADOPTED).order_by("-period_start").first()
+
+
+def current_agreement_ids(boards, day: datetime.date):
+    """The ids of agreement_for_meeting(board, day) for each of `boards` (a queryset of boards),
+    as a subquery: one query whatever the number of boards, instead of one or two per board."""
+    from csa.models import Agreement
+
+    mine = _working_agreements(OuterRef("pk"))
+    in_force = mine.in_force_on(day).order_by("-period_start").values("pk")[:1]
+    adopted = mine.filter(status=Agreement.Status.ADOPTED).order_by("-period_start").values("pk")
+    return (
+        boards.annotate(agreement_id=Coalesce(Subquery(in_force), Subquery(adopted[:1])))
+        .filter(agreement_id__isnull=False)
+        .values("agreement_id")
+    )
+
+
+def _refuse_future_meeting(meeting: Meeting, message: str) -> None:
+    """A meeting that has not happened yet has agreed and received nothing.
+
+    Recording it anyway would also hide what is recorded: an action arising does not exist
+    before its meeting (ActionQuerySet.with_progress), so it could not be opened until then.
+    """
+    from actions.models import today
+
+    if meeting.date > today():
+        raise ValidationError(message)
 
 
 def arising_reference_prefix(meeting: Meeting) -> str:
@@ -272,6 +324,7 @@ def action_arising_create(
     from actions.services import apply_timescale
     from actions.timescales import MAX_WRITTEN_LENGTH, TimescaleKind
 
+    _refuse_future_meeting(meeting, FUTURE_ARISING_MESSAGE)
     description = (description or "").strip()
     timescale = (timescale or "").strip()
     leads = list(dict.fromkeys(leads))  # keep the order given, drop repeats
@@ -363,6 +416,7 @@ def progress_received_link(*, meeting: Meeting, updates: Iterable, user=None) ->
     """
     from actions.models import ProgressUpdate
 
+    _refuse_future_meeting(meeting, FUTURE_PROGRESS_MESSAGE)
     ids = [u.pk if hasattr(u, "pk") else int(u) for u in updates]
     if not ids:
         raise ValidationError({"updates": "Choose at least one progress update."})
@@ -403,6 +457,7 @@ def progress_received_record(
     """Record a new progress update given at the meeting, dated the day of the meeting."""
     from actions.services import progress_update_create
 
+    _refuse_future_meeting(meeting, FUTURE_PROGRESS_MESSAGE)
     if action.agreement.board_id != meeting.body.board.pk:
         raise ValidationError({"action": "Choose an action of this partnership's plan."})
     return progress_update_create(

@@ -7,7 +7,7 @@ get_meeting_for_user); every write goes through governance.services.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +23,7 @@ from .forms import (
     ProgressLinkForm,
     ProgressRecordForm,
 )
-from .models import Organisation, ReportingLine
+from .models import ReportingLine
 
 
 def _restricted(request, body, status=403):
@@ -55,7 +55,7 @@ def body_detail(request, pk):
 
 
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = selectors.get_organisation_for_user(request.user, pk)
     context = selectors.organisation_page(organisation, request.user, today())
     return render(
         request,
@@ -125,8 +125,7 @@ def meeting_create(request, pk):
 def meeting_action_create(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     _require_manager(request, meeting.body)
-    bodies = selectors.partnership_bodies(meeting.body.board)
-    form = ActionArisingForm(request.POST or None, bodies=bodies)
+    form = ActionArisingForm(request.POST or None, board=meeting.body.board)
     agreement = services.agreement_for_meeting(meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +224,7 @@ def agenda(request, pk):
 def chair_change(request, pk):
     body = selectors.get_body_for_user(request.user, pk)
     _require_manager(request, body)
-    form = ChairChangeForm(request.POST or None)
+    form = ChairChangeForm(request.POST or None, body=body)
     current = services.current_chair_on(
         list(body.chairs.select_related("person__organisation")), today()
     )

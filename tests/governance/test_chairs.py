@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from governance.models import Body, Chair, Person, ReportingLine
+from governance.models import Body, Chair, Organisation, Person, ReportingLine
 from governance.services import chair_change, reporting_line_create
 from tests.governance.factories import PersonFactory
 
@@ -65,7 +65,10 @@ def test_the_same_person_cannot_take_the_chair_they_hold(psg):
 
 
 def test_the_coordinator_changes_the_chair_through_the_page(client, psg, coordinator):
-    newcomer = PersonFactory(name="Jane Newchair")
+    # The page offers the partnership's people: here, staff of a partner organisation.
+    newcomer = PersonFactory(
+        name="Jane Newchair", organisation=Organisation.objects.get(short_name="WM Police")
+    )
     client.force_login(coordinator)
     url = reverse("governance:chair_change", args=[psg.pk])
     assert client.get(url).status_code == 200
@@ -87,8 +90,9 @@ def test_bad_input_on_the_chair_page_names_the_field_and_writes_nothing(client, 
     assert "<title>Error: " in page
     assert "Choose the person who takes the chair." in page
     assert "Enter the date the new chair takes over as day/month/year" in page
+    partner = PersonFactory(organisation=Organisation.objects.get(short_name="WM Police"))
     response = client.post(
-        url, {"person": PersonFactory().pk, "start": "1/1/2017"}
+        url, {"person": partner.pk, "start": "1/1/2017"}
     )  # before the current chair started
     assert "must start after Tim Rice" in response.content.decode()
     assert Chair.objects.filter(body=psg).count() == 1
@@ -178,3 +182,40 @@ def _admin_form_data(response, overrides):
         )
         data[f"{prefix}-{fs.initial_form_count()}-{name}"] = value
     return data
+
+
+def test_the_body_page_links_the_coordinator_to_the_chair_change_page(
+    client, psg, coordinator, admin_user, officer_wcc_ph, chair
+):
+    # Chairs are changed here, not in the admin (read-only for chairs): the link must be there.
+    change_url = reverse("governance:chair_change", args=[psg.pk])
+    body_url = reverse("governance:body_detail", args=[psg.pk])
+    for user in (coordinator, admin_user):
+        client.force_login(user)
+        page = client.get(body_url).content.decode()
+        assert f'href="{change_url}"' in page
+        assert client.get(change_url).status_code == 200
+    for user in (officer_wcc_ph, chair):
+        client.force_login(user)
+        assert change_url not in client.get(body_url).content.decode()
+
+
+def test_the_chair_page_refuses_an_overlapping_period_naming_the_start(client, psg, coordinator):
+    police = Organisation.objects.get(short_name="WM Police")
+    first = PersonFactory(name="First Successor", organisation=police)
+    chair_change(body=psg, person=first, start=datetime.date(2019, 1, 1))
+    Chair.objects.filter(body=psg, person=first).update(end=datetime.date(2019, 12, 31))
+    Chair.objects.create(
+        body=psg, person=PersonFactory(organisation=police), start=datetime.date(2020, 1, 1)
+    )
+    count = Chair.objects.filter(body=psg).count()
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("governance:chair_change", args=[psg.pk]),
+        {"person": PersonFactory(organisation=police).pk, "start": "1/6/2019"},
+    )
+    page = response.content.decode()
+    assert "<title>Error: " in page
+    assert "This overlaps First Successor" in page
+    assert 'href="#id_start"' in page  # the error summary links to the start field
+    assert Chair.objects.filter(body=psg).count() == count
