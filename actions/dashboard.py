@@ -52,9 +52,15 @@ def _plan_context(user, form, agreement, as_of):
 
 
 def _with_days_overdue(actions, as_of):
-    """Days overdue and the status's words, for the tables (status_on is an annotation)."""
+    """Days overdue and the status's words, for the tables (status_on is an annotation).
+
+    Only an overdue action (is_overdue, ActionQuerySet's rule) is days overdue: one completed
+    after its due date, or not yet due, is not, whatever its due date says.
+    """
     for action in actions:
-        action.days_overdue = reporting.days_between(action.due_date, as_of)
+        action.days_overdue = (
+            reporting.days_between(action.due_date, as_of) if action.is_overdue else None
+        )
         action.status_label = Status(action.status_on).label
     return actions
 
@@ -67,14 +73,14 @@ def dashboard(request):
     agreement, as_of = form.cleaned_data["agreement"], form.cleaned_data["as_of"]
     context = _plan_context(request.user, form, agreement, as_of)
     if agreement is not None:
-        theme_rows = reporting.theme_matrix(request.user, agreement, as_of)
+        # Fetched once; every figure and table of the page is worked out from these rows.
+        actions = reporting.plan_on_day(request.user, agreement, as_of)
+        theme_rows = reporting.theme_matrix(actions)
         context.update(
-            counts=reporting.headline_counts(request.user, agreement, as_of),
-            overdue=_with_days_overdue(
-                list(reporting.overdue_actions(request.user, agreement, as_of)), as_of
-            ),
+            counts=reporting.headline_counts(actions),
+            overdue=_with_days_overdue(reporting.overdue_in(actions), as_of),
             theme_rows=theme_rows,
-            lead_rows=reporting.lead_matrix(request.user, agreement, as_of),
+            lead_rows=reporting.lead_matrix(actions),
             chart=charts.status_by_theme(theme_rows),
         )
     return render(request, "dashboard/dashboard.html", context)
@@ -152,11 +158,12 @@ def _board_report_context(request):
         meeting = reporting.last_meeting_before(agreement, as_of)
         since = meeting.date if meeting else agreement.period_start - datetime.timedelta(days=1)
     user = request.user
+    actions = reporting.plan_on_day(user, agreement, as_of)
     context.update(
         since=since,
         since_meeting=meeting,
-        counts=reporting.headline_counts(user, agreement, as_of),
-        overdue=_with_days_overdue(list(reporting.overdue_actions(user, agreement, as_of)), as_of),
+        counts=reporting.headline_counts(actions),
+        overdue=_with_days_overdue(reporting.overdue_in(actions), as_of),
         at_risk=_with_days_overdue(list(reporting.at_risk_actions(user, agreement, as_of)), as_of),
         completed=_with_days_overdue(
             list(reporting.completed_since(user, agreement, as_of, since)), as_of

@@ -15,7 +15,7 @@ from csa.models import Theme
 from governance.models import Body, Organisation
 
 from . import reporting
-from .models import Action, ActionLead, Status, today
+from .models import Action, ActionLead, today
 
 FLAG_CHOICES = [
     ("overdue", "Overdue"),
@@ -338,7 +338,3 @@ class ActionFilter(django_filters.FilterSet):
         if value == "due_soon":
             return queryset.due_within(as_of=as_of)
         return queryset.stale(as_of=as_of)
-
-
-def status_label(value: str) -> str:
-    return Status(value).label

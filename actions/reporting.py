@@ -9,7 +9,6 @@ EXISTS flags, so that every count is one aggregate query in the database however
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     CharField,
@@ -18,6 +17,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -28,7 +28,7 @@ from csa.models import Agreement, Theme
 from governance.models import Body, Meeting
 
 from .access import access_for
-from .models import CLOSED_STATUSES, Action, ProgressUpdate, Status, today
+from .models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status, today
 
 # The order the chair reads statuses in: the ones to challenge first.
 STATUS_ORDER = [
@@ -152,10 +152,28 @@ def for_display(qs):
     return qs.select_related("agreement__board", "theme__parent")
 
 
-def overdue_actions(user, agreement, as_of: datetime.date):
-    """The overdue actions, the longest overdue first."""
-    qs = actions_as_of(user, as_of, agreement=agreement).filter(is_overdue=True)
-    return for_display(qs).order_by("due_date", "position", "reference")
+# The order the overdue list is read in: the longest overdue first.
+OVERDUE_ORDER = ("due_date", "position", "reference")
+
+
+def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
+    """Every action of one agreement the user may see, as of the day: annotated as by
+    actions_as_of, with what a row shows and the leads. Two queries, however many actions.
+
+    One agreement has at most a few hundred actions: fetching them once and counting in
+    Python (headline_counts, theme_matrix, lead_matrix, overdue_in) costs less than running
+    the as-of subqueries again for each figure. In the overdue list's order, so that the
+    overdue list is these rows filtered.
+    """
+    qs = for_display(actions_as_of(user, as_of, agreement=agreement)).prefetch_related(
+        Prefetch("leads", queryset=ActionLead.objects.select_related("organisation", "body"))
+    )
+    return list(qs.order_by(*OVERDUE_ORDER))
+
+
+def overdue_in(actions: list[Action]) -> list[Action]:
+    """The overdue ones of plan_on_day's rows, in its order: the longest overdue first."""
+    return [action for action in actions if action.is_overdue]
 
 
 def at_risk_actions(user, agreement, as_of: datetime.date):
@@ -204,6 +222,19 @@ class Counts:
     no_due_date: int = 0
     by_status: dict = field(default_factory=dict)
 
+    def add_action(self, action: Action) -> None:
+        """Add one action of plan_on_day (annotated with status_on and the flags)."""
+        self.add(
+            {
+                "n": 1,
+                "status_on": action.status_on,
+                "is_overdue": action.is_overdue,
+                "is_due_soon": action.is_due_soon,
+                "is_stale": action.is_stale,
+                "has_due_date": action.due_date is not None,
+            }
+        )
+
     def add(self, row: dict) -> None:
         """Add one group of `_grouped`: n actions alike in status and flags."""
         n = row["n"]
@@ -233,10 +264,11 @@ class Counts:
         return [(status, self.of(status)) for status in STATUS_ORDER]
 
 
-def headline_counts(user, agreement, as_of: datetime.date) -> Counts:
+def headline_counts(actions: list[Action]) -> Counts:
+    """The plan's figures, from plan_on_day's rows."""
     counts = Counts()
-    for row in _grouped(actions_as_of(user, as_of, agreement=agreement)):
-        counts.add(row)
+    for action in actions:
+        counts.add_action(action)
     return counts
 
 
@@ -248,34 +280,25 @@ class MatrixRow:
     counts: Counts
 
 
-def theme_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
+def theme_matrix(actions: list[Action]) -> list[MatrixRow]:
     """Themes x status, in the plan's order; a sub-theme's actions count in its theme's row.
 
-    Rolled up so that each row's counts are exactly what its link to the list shows (the
-    list's theme filter includes sub-themes); the sub-themes present are named in the label.
+    From plan_on_day's rows (theme and parent fetched with them). Rolled up so that each
+    row's counts are exactly what its link to the list shows (the list's theme filter
+    includes sub-themes); the sub-themes present are named in the label.
     """
-    keys = (
-        "theme_id",
-        "theme__name",
-        "theme__position",
-        "theme__parent_id",
-        "theme__parent__name",
-        "theme__parent__position",
-    )
     top: dict = {}  # top-level theme id -> [name, position, sub-theme names, counts]
-    for row in _grouped(actions_as_of(user, as_of, agreement=agreement), *keys):
-        if row["theme__parent_id"]:
-            pk, name, position = (
-                row["theme__parent_id"],
-                row["theme__parent__name"],
-                row["theme__parent__position"],
-            )
-        else:
-            pk, name, position = row["theme_id"], row["theme__name"], row["theme__position"]
-        entry = top.setdefault(pk, [name, position, [], Counts()])
-        if row["theme__parent_id"] and row["theme__name"] not in entry[2]:
-            entry[2].append(row["theme__name"])
-        entry[3].add(row)
+    for action in actions:
+        theme = action.theme
+        parent = theme.parent if theme is not None else None
+        head = parent or theme
+        pk = head.pk if head else None
+        entry = top.setdefault(
+            pk, [head.name if head else None, head.position if head else None, [], Counts()]
+        )
+        if parent is not None and theme.name not in entry[2]:
+            entry[2].append(theme.name)
+        entry[3].add_action(action)
     result = []
     ordered = sorted(top.items(), key=lambda i: (i[0] is None, i[1][1] or 0, i[1][0] or ""))
     for pk, (name, _position, sub_themes, counts) in ordered:
@@ -289,26 +312,21 @@ def theme_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
     return result
 
 
-def lead_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
-    """Lead parties x status: an action led by two parties counts once for each."""
-    keys = (
-        "leads__organisation_id",
-        "leads__organisation__short_name",
-        "leads__body_id",
-        "leads__body__short_name",
-    )
+def lead_matrix(actions: list[Action]) -> list[MatrixRow]:
+    """Lead parties x status, from plan_on_day's rows (leads prefetched): an action led by
+    two parties counts once for each; one with no lead recorded counts in a row of its own."""
     rows: dict = {}
-    for row in _grouped(actions_as_of(user, as_of, agreement=agreement), *keys):
-        rows.setdefault(tuple(row[k] for k in keys), Counts()).add(row)
-    result = []
-    for (org_id, org_name, body_id, body_name), counts in rows.items():
-        if org_id:
-            label, value = org_name, f"org:{org_id}"
-        elif body_id:
-            label, value = body_name, f"body:{body_id}"
-        else:
-            label, value = "No lead recorded", ""
-        result.append(MatrixRow(label, "lead", value, counts))
+    for action in actions:
+        leads = list(action.leads.all())
+        for lead in leads:
+            if lead.organisation_id:
+                key = (lead.organisation.short_name, f"org:{lead.organisation_id}")
+            else:
+                key = (lead.body.short_name, f"body:{lead.body_id}")
+            rows.setdefault(key, Counts()).add_action(action)
+        if not leads:
+            rows.setdefault(("No lead recorded", ""), Counts()).add_action(action)
+    result = [MatrixRow(label, "lead", value, counts) for (label, value), counts in rows.items()]
     # The slipping leads first: most overdue, then most off track or at risk.
     result.sort(
         key=lambda r: (
@@ -322,14 +340,6 @@ def lead_matrix(user, agreement, as_of: datetime.date) -> list[MatrixRow]:
 
 def days_between(earlier: datetime.date | None, later: datetime.date) -> int | None:
     return (later - earlier).days if earlier else None
-
-
-def due_soon_days() -> int:
-    return settings.DUE_SOON_DAYS
-
-
-def stale_after_days() -> int:
-    return settings.STALE_AFTER_DAYS
 
 
 def theme_descendant_ids(theme: Theme) -> list[int]:

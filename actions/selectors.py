@@ -14,12 +14,19 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q
 from csa.models import Theme
 from governance.models import Body, Meeting, Organisation
 
-from .access import access_for, can_update
+from .access import access_for, can_update, can_view_body_data
 from .models import Action, ActionLead, ProgressUpdate
+from .reporting import theme_descendant_ids
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
 # counts writes (it changes with every progress update, which is shown on its own).
 TIMELINE_IGNORED_FIELDS = {"version"}
+# The fields that progress_update_create writes on the action. Their history row repeats the
+# progress update, which the timeline already shows: it is left out (see _is_update_echo).
+FIELDS_SET_BY_PROGRESS_UPDATE = {"status", "version"}
+PROGRESS_UPDATE_REASON_PREFIX = "Progress update"
+# Said instead of a related object (an action, a meeting) that the reader may not see.
+HIDDEN_ITEM_LABEL = "(an item you cannot see)"
 
 
 class Scope(Enum):
@@ -86,6 +93,8 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
     """The actions the user looks after, ready for the rows of "my actions"."""
     queryset = Action.objects.visible_to(user)
     if my_actions_scope(user) is Scope.LED:
+        # Not ActionQuerySet.led_by: that takes one party, and a user leads through their
+        # organisation OR any body they belong to, all at once.
         access = access_for(user)
         led = Q(body_id__in=access.body_ids)
         if access.organisation_id is not None:
@@ -95,8 +104,9 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
     if status:
         queryset = queryset.filter(status=status)
     if theme is not None:
-        # Themes nest ("Harm Reduction – Hate Crime"): a theme includes its sub-themes.
-        queryset = queryset.filter(Q(theme=theme) | Q(theme__parent=theme))
+        # Themes nest ("Harm Reduction – Hate Crime"): a theme includes its sub-themes, at any
+        # depth, by the same rule as the chair's list.
+        queryset = queryset.filter(theme_id__in=theme_descendant_ids(theme))
     return with_row_details(queryset, as_of=as_of).order_by(
         "-agreement__period_start",
         "agreement__board__name",
@@ -218,27 +228,36 @@ class TimelineEntry:
     sort_key: tuple = ()
 
 
-def action_timeline(action) -> list[TimelineEntry]:
-    """Progress updates plus the action's and its leads' history, newest recorded first.
+def action_timeline(action, user) -> list[TimelineEntry]:
+    """Progress updates plus the action's and its leads' history, newest recorded first, as
+    `user` may read them: a related action or meeting they may not see is not named.
 
     Ordered by when each thing was recorded (the system's clock): that is the only clock that
     the updates and the history share. An update also says which day it is about.
     """
-    entries = [_update_entry(update) for update in _updates(action)]
-    entries += _action_history_entries(action)
+    entries = [_update_entry(update, user) for update in _updates(action)]
+    entries += _action_history_entries(action, user)
     entries += _lead_history_entries(action)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 
 
 def _updates(action):
-    return action.updates.select_related("author__person", "meeting__body").order_by(
+    return action.updates.select_related("author__person", "meeting__body__partnership").order_by(
         "recorded_at", "pk"
     )
 
 
-def _update_entry(update) -> TimelineEntry:
+def _update_entry(update, user) -> TimelineEntry:
     update.author_name = user_display_name(update.author)
+    # The meeting that received it is named only if the user may see that body's meetings.
+    meeting = update.meeting
+    if meeting is None:
+        update.meeting_label = ""
+    elif can_view_body_data(user, meeting.body):
+        update.meeting_label = str(meeting)
+    else:
+        update.meeting_label = HIDDEN_ITEM_LABEL
     return TimelineEntry(
         kind="update",
         recorded_at=update.recorded_at,
@@ -249,7 +268,7 @@ def _update_entry(update) -> TimelineEntry:
     )
 
 
-def _action_history_entries(action) -> list[TimelineEntry]:
+def _action_history_entries(action, user) -> list[TimelineEntry]:
     records = list(
         Action.history.filter(id=action.pk)
         .select_related("history_user__person")
@@ -263,7 +282,7 @@ def _action_history_entries(action) -> list[TimelineEntry]:
         and not f.primary_key
         and f.name not in TIMELINE_IGNORED_FIELDS
     ]
-    labels = _foreign_key_labels(records, fields)
+    labels = _foreign_key_labels(records, fields, user)
     entries = []
     previous = None
     for record in records:
@@ -287,8 +306,9 @@ def _action_history_entries(action) -> list[TimelineEntry]:
                 for f in fields
                 if getattr(previous, f.attname) != getattr(record, f.attname)
             ]
-            # A save that changed only ignored fields (the version) says nothing to a reader.
-            if changes:
+            # A save that changed only ignored fields (the version) says nothing to a reader;
+            # nor does the status a progress update set: the update is on the timeline itself.
+            if changes and not _is_update_echo(previous, record, fields):
                 title = "Changed: " + ", ".join(c.label.lower() for c in changes)
                 entries.append(TimelineEntry(kind="change", title=title, changes=changes, **common))
         previous = record
@@ -330,13 +350,33 @@ def _lead_history_entries(action) -> list[TimelineEntry]:
     return entries
 
 
-def _foreign_key_labels(records, fields) -> dict:
-    """Names of every related object mentioned in the history: one query per related model."""
+def _is_update_echo(previous, record, fields) -> bool:
+    """The history row that progress_update_create writes: only the status and version
+    changed, for a progress update. Any other change in the same save is still shown."""
+    reason = record.history_change_reason or ""
+    if not reason.startswith(PROGRESS_UPDATE_REASON_PREFIX):
+        return False
+    changed = {
+        f.name
+        for f in [*fields, Action._meta.get_field("version")]
+        if getattr(previous, f.attname) != getattr(record, f.attname)
+    }
+    return changed <= FIELDS_SET_BY_PROGRESS_UPDATE
+
+
+def _foreign_key_labels(records, fields, user) -> dict:
+    """Names of every related object mentioned in the history: one query per related model.
+
+    An action or a meeting the user may not see (a restricted body's) is not named: its
+    text or title would tell them what the restricted body is doing.
+    """
     labels = {}
     loaders = {
         Theme: Theme.objects.select_related("parent"),
-        Action: Action.objects.select_related("agreement"),
-        Meeting: Meeting.objects.select_related("body"),
+        Action: Action.objects.select_related("agreement").annotate(
+            user_may_see=Exists(Action.objects.visible_to(user).filter(pk=OuterRef("pk")))
+        ),
+        Meeting: Meeting.objects.select_related("body__partnership"),
         Organisation: Organisation.objects.all(),
         Body: Body.objects.all(),
     }
@@ -350,8 +390,21 @@ def _foreign_key_labels(records, fields) -> dict:
         queryset = loaders.get(model, model._default_manager.all())
         found = queryset.in_bulk(ids)
         for pk in ids:
-            labels[(f.name, pk)] = str(found[pk]) if pk in found else f"(deleted, #{pk})"
+            if pk not in found:
+                labels[(f.name, pk)] = f"(deleted, #{pk})"
+            elif _user_may_see(user, found[pk]):
+                labels[(f.name, pk)] = str(found[pk])
+            else:
+                labels[(f.name, pk)] = HIDDEN_ITEM_LABEL
     return labels
+
+
+def _user_may_see(user, obj) -> bool:
+    if isinstance(obj, Action):
+        return obj.user_may_see
+    if isinstance(obj, Meeting):
+        return can_view_body_data(user, obj.body)
+    return True
 
 
 def _field_label(f) -> str:

@@ -4,6 +4,7 @@ Permissions are decided in actions.access only: an action the user cannot see is
 they can see but not update is a 403 on the update form, whatever the method.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -66,6 +67,8 @@ def my_actions(request):
             "show_update_column": scope is not Scope.ALL_TO_READ
             or any(row.user_can_update for row in rows),
             "as_of": as_of,
+            "due_soon_days": settings.DUE_SOON_DAYS,
+            "stale_after_days": settings.STALE_AFTER_DAYS,
             "list_url": request.get_full_path(),
         },
     )
@@ -85,7 +88,7 @@ def action_detail(request, pk):
         {
             "action": action,
             "leads": list(action.leads.all()),
-            "timeline": action_timeline(action),
+            "timeline": action_timeline(action, request.user),
             "user_can_update": action.user_can_update,
             "user_can_edit": can_edit(request.user, action),
         },

@@ -10,7 +10,8 @@ from django.urls import NoReverseMatch, reverse
 
 from actions.models import Action, ActionLead, Status, today
 from actions.services import progress_update_create
-from governance.models import Organisation
+from governance.models import Body, Meeting, Organisation
+from tests.actions.factories import ActionFactory
 
 YEAR_2018 = datetime.date(2018, 4, 1)
 YEAR_2017 = datetime.date(2017, 4, 1)
@@ -161,12 +162,80 @@ class TestTimeline:
         )
         assert "Due date 31 July 2018 30 September 2018" in change
         assert "Reason: Board agreed a later start" in change
-        # The status set by an update is in the history too, with the update as its reason.
-        assert "Changed: status Recorded" in timeline
-        assert "Status Not started On track" in timeline
-        assert "Reason: Progress update: On track" in timeline
+        # The status an update sets is the update itself: its history row is not shown twice.
+        assert "Changed: status" not in timeline
+        assert "Status Not started On track" not in timeline
+        assert "Reason: Progress update" not in timeline
+        assert timeline.count("Progress update: On track") == 1
         assert "Reason: loaded from 2018-19.json" in timeline
         assert "Version" not in timeline
+
+    def test_a_status_changed_other_than_by_an_update_is_shown(self, client, coordinator):
+        drive = action("A1")
+        drive.status = Status.CANCELLED
+        drive.version += 1
+        drive._change_reason = "Corrected by the coordinator"
+        drive.save()
+        client.force_login(coordinator)
+
+        timeline = text(timeline_html(client.get(url(drive))))
+
+        assert "Changed: status" in timeline
+        assert "Status Not started Cancelled" in timeline
+        assert "Reason: Corrected by the coordinator" in timeline
+
+    def test_restricted_actions_and_meetings_are_not_named(
+        self, client, officer_wcc_ph, coordinator
+    ):
+        channel = Body.objects.get(short_name="Channel Panel")
+        drive = action("A1")
+        secret = ActionFactory(
+            agreement=drive.agreement, reference="C9", description="Refer case 4411 to Prevent"
+        )
+        ActionLead.objects.create(action=secret, position=1, body=channel)
+        panel_meeting = Meeting.objects.create(
+            body=channel, date=datetime.date(2018, 5, 1), title="Channel case conference"
+        )
+        board_meeting = Meeting.objects.create(
+            body=drive.agreement.board, date=datetime.date(2018, 6, 1), title="Board meeting"
+        )
+        for changes in (
+            {"carries_forward": secret},
+            {"origin_meeting": panel_meeting},
+            # Back to a meeting the officer may see, or they could not see the action at all.
+            {"origin_meeting": board_meeting},
+        ):
+            for name, value in changes.items():
+                setattr(drive, name, value)
+            drive._change_reason = "Linked by hand"
+            drive.save()
+
+        progress_update_create(
+            action=drive,
+            author=coordinator,
+            status=Status.ON_TRACK,
+            note="Heard at the panel.",
+            date=datetime.date(2018, 5, 2),
+            meeting=panel_meeting,
+        )
+
+        client.force_login(officer_wcc_ph)
+        timeline = text(timeline_html(client.get(url(drive))))
+
+        assert "Changed: carries forward" in timeline
+        assert "Given at: (an item you cannot see)" in timeline
+        assert "Changed: origin meeting" in timeline
+        assert "Refer case 4411" not in timeline
+        assert "Channel case conference" not in timeline
+        assert timeline.count("(an item you cannot see)") == 4
+        assert "Board meeting" in timeline
+
+        client.force_login(coordinator)
+        timeline = text(timeline_html(client.get(url(drive))))
+
+        assert "Refer case 4411" in timeline
+        assert "Channel case conference" in timeline
+        assert "(an item you cannot see)" not in timeline
 
     def test_lead_changes_are_in_the_timeline(self, client, coordinator):
         drive = action("A1")

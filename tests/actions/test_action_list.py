@@ -180,3 +180,24 @@ def test_a_chair_cannot_filter_on_another_partnerships_themes(signed_in):
     foreign = ThemeFactory()
     response = signed_in.get(LIST, {"theme": foreign.pk})
     assert response.status_code == 400
+
+
+def test_a_field_with_two_errors_has_one_error_message_id():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class OneField(forms.Form):
+        as_of = forms.CharField(label="Status as of")
+
+    form = OneField({"as_of": "x"})
+    form.is_valid()
+    form.add_error("as_of", "Enter a real date.")
+    form.add_error("as_of", "Enter a date within the agreement.")
+
+    html = render_to_string("dashboard/_field.html", {"field": form["as_of"]})
+
+    # aria-describedby names one id: the two messages are in the one element it points to.
+    assert html.count('id="id_as_of-error"') == 1
+    message = html.split('id="id_as_of-error"')[1].split("</p>")[0]
+    assert "Enter a real date." in message and "Enter a date within the agreement." in message
+    assert message.count("Error:") == 2

@@ -324,3 +324,25 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, django_assert_max_
     assert small_queries == big_queries
     with django_assert_max_num_queries(16):
         client.get(f"{DASHBOARD}?agreement={big.pk}&as_of=2019-04-01")
+
+
+def _dashboard_queries(client, agreement):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-04-01"})
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries], response
+
+
+def test_the_plan_as_of_the_day_is_worked_out_once(client):
+    """Counts, matrices and the overdue list come from one fetch of the annotated actions:
+    the as-of subqueries (status_on and the flags) run in one query, at any size."""
+    sizes = {}
+    for size in (4, 40):
+        agreement, coordinator = make_plan(size)
+        client.force_login(coordinator)
+        queries, response = _dashboard_queries(client, agreement)
+        as_of_queries = [sql for sql in queries if "status_on" in sql]
+        assert len(as_of_queries) == 1, as_of_queries
+        assert response.context["counts"].total == size
+        sizes[size] = len(queries)
+    assert sizes[4] == sizes[40]

@@ -166,6 +166,16 @@ def test_due_soon_and_not_stale(client, officer_wcc_ph):
     assert "Stale" not in soon_row
 
 
+def test_the_flag_periods_are_the_settings(client, officer_wcc_ph, settings):
+    settings.DUE_SOON_DAYS = 14
+    settings.STALE_AFTER_DAYS = 45
+    client.force_login(officer_wcc_ph)
+
+    page = text(client.get(URL))
+
+    assert "due soon (within the next 14 days) and stale (no update for 45 days)" in page
+
+
 class TestFilters:
     def test_by_status(self, client, officer_wcc_ph):
         drive = action("A1")
@@ -198,6 +208,29 @@ class TestFilters:
         )
         assert listed == expected
         assert action("A7", YEAR_2017).description in listed  # Harm Reduction – Hate Crime
+
+    def test_by_theme_includes_sub_themes_at_any_depth(self, client, officer_wcc_ph):
+        # The same rule as the chair's list (reporting.theme_descendant_ids): a sub-sub-theme's
+        # action is under its top theme too.
+        harm = Theme.objects.get(board__short_name="SCB", key="harm-reduction")
+        child = Theme.objects.filter(parent=harm).first()
+        grandchild = Theme.objects.create(
+            board=harm.board, parent=child, key="deep", name="Deep sub-theme", position=99
+        )
+        drive = action("A1")
+        deep = ActionFactory(
+            agreement=drive.agreement,
+            theme=grandchild,
+            reference="D1",
+            description="An action two levels down",
+        )
+        ActionLead.objects.create(
+            action=deep, position=1, organisation=Organisation.objects.get(short_name="WCC PH")
+        )
+        client.force_login(officer_wcc_ph)
+
+        assert deep.description in listed_descriptions(client.get(URL, {"theme": harm.pk}))
+        assert deep.description in listed_descriptions(client.get(URL, {"theme": child.pk}))
 
     def test_nothing_matching_says_so(self, client, officer_wcc_ph):
         client.force_login(officer_wcc_ph)

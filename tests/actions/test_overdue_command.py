@@ -11,8 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.models import Action, Status
+from actions.models import Action, ActionLead, Status
 from actions.services import progress_update_create
+from governance.models import Body, Meeting
+from tests.actions.factories import ActionFactory
 from tests.actions.test_dashboard import agreement_of
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,50 @@ def test_json_lists_the_eleven_overdue_actions_of_2018_19(worcestershire, client
         "last_update": "",
         "description": first["description"],
     }
+
+
+def test_restricted_bodies_actions_are_left_out_unless_asked_for(worcestershire):
+    channel = Body.objects.get(short_name="Channel Panel")
+    agreement = agreement_of(2018)
+    led = ActionFactory(
+        agreement=agreement,
+        reference="C1",
+        description="Review Channel Panel referrals",
+        due_date=datetime.date(2018, 9, 30),
+    )
+    ActionLead.objects.create(action=led, position=1, body=channel)
+    arising = ActionFactory(
+        agreement=agreement,
+        reference="C2",
+        description="Chase the Prevent lead",
+        due_date=datetime.date(2018, 10, 31),
+        origin_meeting=Meeting.objects.create(
+            body=channel, date=datetime.date(2018, 7, 1), title="Channel case conference"
+        ),
+    )
+    args = ("--agreement", "SCB:2018-19", "--as-of", "2019-04-01", "--format", "json")
+
+    by_default = [r["reference"] for r in json.loads(run(*args))]
+    included = [r["reference"] for r in json.loads(run(*args, "--include-restricted"))]
+
+    assert len(by_default) == 11
+    assert led.reference not in by_default and arising.reference not in by_default
+    assert sorted(included) == sorted([*by_default, led.reference, arising.reference])
+    assert "Review Channel Panel referrals" not in run(*args[:4])
+
+
+def test_help_says_what_is_left_out():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "overdue", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    words = " ".join(result.stdout.split())
+    assert "Actions led by a restricted body" in words
+    assert "are left out unless --include-restricted is given" in words
+    assert "--include-restricted Also list actions led by restricted bodies" in words
 
 
 def test_csv_and_table_formats(worcestershire):

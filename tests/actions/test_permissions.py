@@ -37,6 +37,18 @@ def officer_daf_member(scb):
 
 
 @pytest.fixture
+def chair_in_wcc_ph(scb):
+    """A chair whose Person works for WCC PH, a lead of DRIVE: chairing gives no right to
+    update, whatever organisation the chair comes from (only an officer role does)."""
+    return make_user(
+        username="chair-wcc-ph",
+        board=scb,
+        kind=Role.Kind.CHAIR,
+        organisation=Organisation.objects.get(short_name="WCC PH"),
+    )
+
+
+@pytest.fixture
 def channel_action(scb):
     """An action of the restricted Channel Panel: only its members and coordinators see it."""
     made = ActionFactory(
@@ -66,6 +78,8 @@ MATRIX = [
     ("officer_daf_member", DRIVE, True, False),
     ("chair", DRIVE, True, False),  # the chair reads everything, changes nothing
     ("chair", DAF_LED, True, False),
+    ("chair_in_wcc_ph", DRIVE, True, False),  # a chair from a lead organisation: still no
+    ("chair_in_wcc_ph", DAF_LED, True, False),
     ("coordinator", DRIVE, True, True),  # the coordinator updates anything of theirs
     ("coordinator", DAF_LED, True, True),
     ("admin_user", DRIVE, True, True),  # an admin does everything

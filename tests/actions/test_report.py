@@ -1,6 +1,7 @@
 """The board highlight report: printable, as of a day, completed since the last meeting."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -54,6 +55,20 @@ def test_report_lists_overdue_at_risk_and_completed_since(client, chair, history
         REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-02-01"}
     )
     assert later.context["completed"] == []
+
+
+def test_only_overdue_actions_are_said_to_be_days_overdue(client, chair, history):
+    client.force_login(chair)
+    response = client.get(
+        REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-01-15"}
+    )
+    html = response.content.decode()
+    # A1 was due in 2018 and completed late: finished with, it is not overdue.
+    completed_row = re.search(r'<tr[^>]*data-reference="A1".*?</tr>', html, re.S).group(0)
+    assert "overdue" not in completed_row
+    assert response.context["completed"][0].days_overdue is None
+    overdue_row = re.search(r'<tr[^>]*data-reference="A5".*?</tr>', html, re.S).group(0)
+    assert re.search(r"\d+ days overdue", overdue_row)
 
 
 def test_since_defaults_to_the_last_meeting_before_the_day(client, chair, history):

@@ -140,7 +140,8 @@ def test_officer_updates_the_drive_action_without_javascript(live_server, browse
         page.get_by_role("link", name="A1 of 2018-19", exact=True).click()
         timeline = page.locator("#timeline ~ ol")
         expect(timeline).to_contain_text("Perpetrator places are not yet commissioned.")
-        expect(timeline).to_contain_text("Status")
+        expect(timeline).to_contain_text("Progress update: At risk")
+        expect(timeline).not_to_contain_text("Changed: status")
     finally:
         context.close()
 

@@ -3,10 +3,13 @@
     manage.py overdue                                  every agreement in force today
     manage.py overdue --as-of 2019-04-01               as the plan stood on that day
     manage.py overdue --agreement SCB:2018-19 --format csv
+    manage.py overdue --include-restricted             restricted bodies' actions too
 
 Exit code 0 with the list (empty or not); 2 with a message on stderr for a bad argument.
-The command runs with no user, so it lists every action, restricted bodies' included: it is
-for administrators at the command line, like the admin site.
+The command runs with no user, and its output is often mailed round or left in a job's log:
+so by default it leaves out what only a restricted body's members may read (the actions it
+leads or that arose from its meetings). An administrator's job may ask for them with
+--include-restricted.
 """
 
 import csv
@@ -17,8 +20,9 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from actions import reporting
-from actions.models import Action, Status, today
+from actions.models import Action, ActionLead, Status, today
 from csa.models import Agreement
+from governance.models import Body
 
 BAD_ARGUMENT = 2
 AGREEMENT_LABEL = re.compile(r"^(?P<board>.+):(?P<start>\d{4})-(?P<end>\d{2})$")
@@ -37,7 +41,11 @@ FIELDS = [
 
 
 class Command(BaseCommand):
-    help = "List the overdue actions as of a day (default today)."
+    help = (
+        "List the overdue actions as of a day (default today). Actions led by a restricted "
+        "body (such as the Channel Panel) or arising from its meetings are left out unless "
+        "--include-restricted is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -53,8 +61,24 @@ class Command(BaseCommand):
             choices=["table", "csv", "json"],
             help="table (default), csv or json.",
         )
+        parser.add_argument(
+            "--include-restricted",
+            dest="include_restricted",
+            action="store_true",
+            help="Also list actions led by restricted bodies or arising from their meetings. "
+            "For administrators' jobs only: their output must go only to people who may read "
+            "those bodies' business.",
+        )
 
-    def handle(self, *args, agreement=None, as_of=None, output_format="table", **options):
+    def handle(
+        self,
+        *args,
+        agreement=None,
+        as_of=None,
+        output_format="table",
+        include_restricted=False,
+        **options,
+    ):
         day = _parse_day(as_of) if as_of else today()
         agreements = [_find_agreement(agreement)] if agreement else None
         if agreements is None:
@@ -66,6 +90,8 @@ class Command(BaseCommand):
             .select_related("agreement__board")
             .order_by("agreement__board__name", "agreement__period_start", "due_date", "position")
         )
+        if not include_restricted:
+            actions = _without_restricted(actions)
         rows = [_row(action, day) for action in actions]
         if output_format == "json":
             self.stdout.write(json.dumps(rows, indent=2))
@@ -89,6 +115,13 @@ class Command(BaseCommand):
         for row in rows:
             cells = "  ".join(str(row[c]).ljust(widths[c]) for c in columns)
             self.stdout.write(f"{cells}  {row['description'][:60]}")
+
+
+def _without_restricted(actions):
+    """The same rule as access.visible_actions for a user who belongs to no restricted body."""
+    restricted = Body.objects.filter(restricted=True).values("pk")
+    led_by_restricted = ActionLead.objects.filter(body__in=restricted).values("action_id")
+    return actions.exclude(pk__in=led_by_restricted).exclude(origin_meeting__body__in=restricted)
 
 
 def _row(action, day) -> dict:
