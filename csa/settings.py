@@ -6,6 +6,7 @@ runs with nothing installed; PostgreSQL is the production database.
 """
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -31,10 +32,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 RUNNING_TESTS = "pytest" in sys.modules
 
+# A one-off command (migrate, makemigrations --check, load_agreement) signs nothing that
+# outlives it; serving does (sessions, CSRF, password reset links), so serving needs the key.
+RUNNING_ONE_OFF_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or RUNNING_TESTS:
         SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    elif RUNNING_ONE_OFF_COMMAND:
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG off the application refuses to start without "

@@ -59,3 +59,22 @@ def test_database_url_selects_postgresql():
         timeout=60,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def _manage(*arguments):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_one_off_command_runs_without_a_key_but_serving_refuses():
+    assert _manage("makemigrations", "--check", "--dry-run").returncode == 0
+    served = _manage("runserver", "127.0.0.1:8765", "--noreload")
+    assert served.returncode != 0
+    assert "SECRET_KEY is not set" in served.stderr
