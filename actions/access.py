@@ -11,6 +11,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import Http404
 
 from governance.models import Body, Membership, Role
 
@@ -90,6 +91,17 @@ def visible_actions(queryset, user):
         .exclude(pk__in=restricted_actions)
         .exclude(origin_meeting__body__in=hidden_bodies)
     )
+
+
+def get_visible_action(user, pk, queryset=None):
+    """The action if the user may see it, else 404: the one door to an action for a view."""
+    from .models import Action
+
+    queryset = Action.objects.all() if queryset is None else queryset
+    try:
+        return visible_actions(queryset, user).get(pk=pk)
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such action.") from None
 
 
 def can_view_body_data(user, body) -> bool:

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .access import visible_actions
+from .access import get_visible_action
 from .edit_forms import ActionEditForm
 from .edit_services import action_update_details, may_edit_details, reason_required
 from .models import Action
@@ -18,11 +17,9 @@ FIELD_FOR_ERROR = {"leads": "lead_organisations"}
 
 def _get_action_for_user(request, pk):
     """The action if the user may see it (404 otherwise) and may edit it (403 otherwise)."""
-    action = get_object_or_404(
-        Action.objects.select_related("agreement__board", "theme__parent"), pk=pk
+    action = get_visible_action(
+        request.user, pk, Action.objects.select_related("agreement__board", "theme__parent")
     )
-    if not visible_actions(Action.objects.filter(pk=pk), request.user).exists():
-        raise Http404("No such action.")
     leads = list(action.leads.select_related("organisation", "body").order_by("position"))
     action._prefetched_objects_cache = {"leads": leads}
     if not may_edit_details(request.user, action):

@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import can_edit, can_update
+from .access import can_edit, can_update, get_visible_action
 from .forms import MyActionsFilterForm, ProgressUpdateForm
 from .models import Action, today
 from .selectors import (
@@ -159,16 +159,13 @@ def action_update(request, pk):
 
 
 def _get_action_for_user(request, pk) -> Action:
-    """The action if the user may see it, else 404: the one door to an action for a view."""
-    queryset = (
-        Action.objects.visible_to(request.user)
-        .select_related("agreement__board", "theme__parent")
-        .prefetch_related("leads__organisation", "leads__body")
+    return get_visible_action(
+        request.user,
+        pk,
+        Action.objects.select_related("agreement__board", "theme__parent").prefetch_related(
+            "leads__organisation", "leads__body"
+        ),
     )
-    try:
-        return queryset.get(pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No action found") from None
 
 
 def _is_inline(request, action) -> bool:

@@ -16,6 +16,7 @@ from actions.access import (
     access_for,
     can_manage_agreement,
     can_view_agreement,
+    get_visible_action,
     hidden_body_ids,
     visible_actions,
 )
@@ -313,9 +314,7 @@ def agreement_adopt(request, pk):
 
 
 def action_as_of(request, pk):
-    action = get_object_or_404(Action.objects.select_related("agreement__board"), pk=pk)
-    if not visible_actions(Action.objects.filter(pk=pk), request.user).exists():
-        raise Http404("No such action.")
+    action = get_visible_action(request.user, pk, Action.objects.select_related("agreement__board"))
     # Its past may hold a restricted body's lead even when today's rows do not.
     if action.pk in _hidden_action_ids(request.user, action.agreement):
         raise Http404("No such action.")
