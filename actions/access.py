@@ -69,10 +69,20 @@ def _person_of(user):
 
 
 def hidden_body_ids(user) -> Q:
-    """A filter on bodies whose restricted data the user may not see."""
+    """A filter on bodies whose restricted data the user may not see.
+
+    Only the bodies of the user's own partnerships (and bodies of none) are looked at: other
+    partnerships' data is out of reach anyway, and their restricted panels, hundreds of them
+    nationally, would make every visibility check grow with the whole installation.
+    """
     access = access_for(user)
     return (
         Q(restricted=True)
+        & (
+            Q(partnership_id__in=access.board_ids)
+            | Q(pk__in=access.board_ids)
+            | Q(partnership__isnull=True)
+        )
         & ~Q(pk__in=access.body_ids)
         & ~Q(partnership_id__in=access.coordinator_board_ids)
     )
