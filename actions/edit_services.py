@@ -14,7 +14,7 @@ from governance.selectors import partnership_bodies, partnership_organisations
 
 from .access import can_edit, can_update
 from .models import Action, ActionLead
-from .services import ActionChangedError, apply_timescale
+from .services import action_lock, apply_timescale, check_version
 
 DESCRIPTION_MAX_LENGTH = 2000
 TARGET_MAX_LENGTH = 2000
@@ -58,12 +58,7 @@ def action_update_details(
     target = (target or "").strip()
     reason = " ".join((reason or "").split())
     with transaction.atomic():
-        locked = (
-            # Only the action's row is locked: PostgreSQL cannot lock the optional theme's.
-            Action.objects.select_for_update(of=("self",))
-            .select_related("agreement")
-            .get(pk=action.pk)
-        )
+        locked = action_lock(action)
         if not may_edit_details(user, locked):
             if locked.agreement.status == Agreement.Status.SUPERSEDED:
                 raise PermissionDenied(
@@ -73,12 +68,12 @@ def action_update_details(
                 "Only the partnership coordinator can change the wording, timescale or leads "
                 "of an action in an adopted agreement."
             )
-        if locked.version != expected_version:
-            raise ActionChangedError(
-                "This action was changed by someone else after you opened it. "
-                "Check the action as it is now, then make your change again if it still stands.",
-                code="stale",
-            )
+        check_version(
+            locked,
+            expected_version,
+            "This action was changed by someone else after you opened it. "
+            "Check the action as it is now, then make your change again if it still stands.",
+        )
         _validate(
             locked,
             description=description,

@@ -15,6 +15,22 @@ class ActionChangedError(ValidationError):
     """Someone else saved the action after the user opened it."""
 
 
+def action_lock(action) -> Action:
+    """The action's row, locked until the transaction ends, with its agreement.
+
+    Only the action's row is locked: PostgreSQL cannot lock the nullable side of a join.
+    """
+    return (
+        Action.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=action.pk)
+    )
+
+
+def check_version(locked: Action, expected_version, message: str) -> None:
+    """Refuse a change made from a form opened before someone else's change."""
+    if locked.version != expected_version:
+        raise ActionChangedError(message, code="stale")
+
+
 def progress_update_create(
     *,
     action: Action,
@@ -35,12 +51,13 @@ def progress_update_create(
     note = (note or "").strip()
     outcome = (outcome or "").strip()
     with transaction.atomic():
-        locked = Action.objects.select_for_update().select_related("agreement").get(pk=action.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise ActionChangedError(
+        locked = action_lock(action)
+        if expected_version is not None:
+            check_version(
+                locked,
+                expected_version,
                 "This action was updated by someone else after you opened it. "
                 "Read their update below, then submit yours again if it still stands.",
-                code="stale",
             )
         _validate_update(locked, status=status, note=note, outcome=outcome, date=date)
         update = ProgressUpdate(
