@@ -47,6 +47,7 @@ run: load
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download here).

@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+
+from .edit_services import REASON_MAX_LENGTH, action_update_details
 from .models import Action, ActionLead, ProgressUpdate
-from .services import apply_timescale
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -22,19 +26,6 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInlineMixin:
-    """Shown for reference; changed only through the pages whose services check and record it."""
-
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class LeadInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ActionLead
     fields = ["position", "organisation", "body"]
@@ -47,8 +38,64 @@ class ProgressUpdateInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = ["date", "status", "note", "author", "meeting"]
 
 
+class ActionAdminForm(forms.ModelForm):
+    """The admin's change form for an action: the same fields as the edit page, plus the
+    version the admin opened and why they change it, so that the edit goes through
+    action_update_details with its lock, version check, rules and history reason."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why the action is changed: kept in its history (required once adopted).",
+    )
+
+    class Meta:
+        model = Action
+        fields = ["theme", "description", "timescale", "target"]
+
+    admin_user = None  # set by ActionAdmin.get_form: who is making the change
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["expected_version"] = self.instance.version
+
+    def _post_clean(self):
+        """Make the change through the service while validating, so that its refusals (a
+        stale version, a missing reason, a superseded year) come back as form errors with
+        what the admin typed kept. The admin's change view runs all of this in one
+        transaction, so a refusal writes nothing."""
+        if self.errors:
+            return
+        data = self.cleaned_data
+        action = Action.objects.select_related("agreement").get(pk=self.instance.pk)
+        try:
+            self.instance = action_update_details(
+                action=action,
+                user=self.admin_user,
+                description=data["description"],
+                timescale=data["timescale"],
+                target=data["target"],
+                theme=data["theme"],
+                leads=[lead.party for lead in action.leads.order_by("position")],
+                reason=data["reason"],
+                expected_version=data["expected_version"],
+            )
+        except PermissionDenied as refusal:
+            self.add_error(None, str(refusal))
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, messages_ in errors.items():
+                self.add_error(field if field in self.fields else None, messages_)
+
+
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
+    """Actions are created by loading a year, a roll-over or a meeting's actions arising, and
+    changed through action_update_details: never saved here directly."""
+
+    form = ActionAdminForm
     list_display = [
         "reference",
         "short_description",
@@ -59,42 +106,63 @@ class ActionAdmin(SimpleHistoryAdmin):
         "status",
         "leads_as_written",
     ]
-    list_filter = [
-        OverdueFilter,
-        "status",
-        "agreement",
-        "theme",
-        "leads__organisation",
-        "leads__body",
-    ]
+    list_filter = [OverdueFilter, "status"]
     search_fields = ["reference", "description", "leads_as_written", "timescale"]
     list_select_related = ["agreement", "agreement__board", "theme", "theme__parent"]
-    readonly_fields = ["due_date", "timescale_kind", "status", "version"]
-    autocomplete_fields = ["agreement", "theme", "carries_forward", "origin_meeting"]
+    fields = [
+        "agreement",
+        "reference",
+        "theme",
+        "description",
+        "timescale",
+        "due_date",
+        "target",
+        "status",
+        "leads_as_written",
+        "carries_forward",
+        "origin_meeting",
+        "version",
+        "expected_version",
+        "reason",
+    ]
+    readonly_fields = [
+        "agreement",
+        "reference",
+        "due_date",
+        "status",
+        "leads_as_written",
+        "carries_forward",
+        "origin_meeting",
+        "version",
+    ]
+    autocomplete_fields = ["theme"]
     inlines = [LeadInline, ProgressUpdateInline]
 
     @admin.display(description="action")
     def short_description(self, obj):
         return obj.description[:80]
 
-    def save_model(self, request, obj, form, change):
-        # The due date always follows the timescale as written.
-        apply_timescale(obj)
-        if change:
-            obj.version += 1
-        obj._change_reason = "Edited in the admin"
-        super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"admin_user": request.user})
+
+    # ActionAdminForm made the change through the service; there is nothing left to save.
+    def save_form(self, request, form, change):
+        return form.instance
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines are read-only: nothing to save, only the lists the change log reads.
+        for formset in formsets:
+            formset.save(commit=False)
 
 
 @admin.register(ProgressUpdate)

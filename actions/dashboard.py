@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from . import charts, exports, reporting
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
-from .models import Action, Status, today
+from .models import Action, today
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -51,20 +51,6 @@ def _plan_context(user, form, agreement, as_of):
     }
 
 
-def _with_days_overdue(actions, as_of):
-    """Days overdue and the status's words, for the tables (status_on is an annotation).
-
-    Only an overdue action (is_overdue, ActionQuerySet's rule) is days overdue: one completed
-    after its due date, or not yet due, is not, whatever its due date says.
-    """
-    for action in actions:
-        action.days_overdue = (
-            reporting.days_between(action.due_date, as_of) if action.is_overdue else None
-        )
-        action.status_label = Status(action.status_on).label
-    return actions
-
-
 def dashboard(request):
     form = PlanDayForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -78,7 +64,7 @@ def dashboard(request):
         theme_rows = reporting.theme_matrix(actions)
         context.update(
             counts=reporting.headline_counts(actions),
-            overdue=_with_days_overdue(reporting.overdue_in(actions), as_of),
+            overdue=reporting.overdue_in(actions),
             theme_rows=theme_rows,
             lead_rows=reporting.lead_matrix(actions),
             chart=charts.status_by_theme(theme_rows),
@@ -117,7 +103,7 @@ def action_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         page_obj=page,
-        actions=_with_days_overdue(list(page.object_list), as_of),
+        actions=list(page.object_list),
         as_of=as_of,
         agreement=filterset.agreement_chosen,
         is_today=as_of == today(),
@@ -163,11 +149,9 @@ def _board_report_context(request):
         since=since,
         since_meeting=meeting,
         counts=reporting.headline_counts(actions),
-        overdue=_with_days_overdue(reporting.overdue_in(actions), as_of),
-        at_risk=_with_days_overdue(list(reporting.at_risk_actions(user, agreement, as_of)), as_of),
-        completed=_with_days_overdue(
-            list(reporting.completed_since(user, agreement, as_of, since)), as_of
-        ),
+        overdue=reporting.overdue_in(actions),
+        at_risk=list(reporting.at_risk_actions(user, agreement, as_of)),
+        completed=list(reporting.completed_since(user, agreement, as_of, since)),
         report_query=_query(
             agreement=agreement.pk,
             as_of=as_of.isoformat(),

@@ -2,7 +2,9 @@ from django import forms
 
 from csa.models import Theme
 from governance.models import Body, Organisation
-from governance.selectors import partnership_bodies, partnership_organisations
+from governance.selectors import partnership_bodies
+
+from .partners import partnership_organisations
 
 
 class ActionEditForm(forms.Form):

@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from csa.models import Agreement
+from governance.access import can_edit, can_update
 from governance.models import Body, Organisation
-from governance.selectors import partnership_bodies, partnership_organisations
+from governance.selectors import partnership_bodies
 
-from .access import can_edit, can_update
 from .models import Action, ActionLead
+from .partners import partnership_organisations
 from .services import action_lock, apply_timescale, check_version
 
 DESCRIPTION_MAX_LENGTH = 2000

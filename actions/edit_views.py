@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .access import get_visible_action
 from .edit_forms import ActionEditForm
 from .edit_services import action_update_details, may_edit_details, reason_required
 from .models import Action
@@ -17,8 +16,8 @@ FIELD_FOR_ERROR = {"leads": "lead_organisations"}
 
 def _get_action_for_user(request, pk):
     """The action if the user may see it (404 otherwise) and may edit it (403 otherwise)."""
-    action = get_visible_action(
-        request.user, pk, Action.objects.select_related("agreement__board", "theme__parent")
+    action = Action.objects.select_related("agreement__board", "theme__parent").get_visible(
+        request.user, pk
     )
     leads = list(action.leads.select_related("organisation", "body").order_by("position"))
     action._prefetched_objects_cache = {"leads": leads}

@@ -60,8 +60,8 @@ def row_values(action) -> list:
         Status(action.status_on).label,
         "Yes" if action.is_overdue else "No",
         action.last_update_on,
-        action.last_author or "",
-        action.last_note or "",
+        action.latest_update_author,
+        action.latest_note,
     ]
 
 

@@ -306,10 +306,9 @@ class ActionFilter(django_filters.FilterSet):
         # Status, flags and the latest note are all "as of" the chosen day, so the annotations
         # go on before any filter that reads them.
         as_of = self.as_of_date
-        queryset = reporting.with_latest_update(queryset.with_progress(as_of), as_of)
-        queryset = reporting.with_flags(super().filter_queryset(queryset), as_of)
+        queryset = super().filter_queryset(queryset.rows(as_of))
         sort = self.form.cleaned_data.get("sort") or "due"
-        return reporting.for_display(queryset).order_by(*SORTS[sort])
+        return queryset.order_by(*SORTS[sort])
 
     def filter_search(self, queryset, name, value):
         words = value.split()

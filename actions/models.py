@@ -5,12 +5,15 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from csa.models import Agreement, Theme
+from governance.access import access_for, hidden_bodies
+from governance.clock import today
 from governance.models import Body, Meeting, Organisation
 
 from .timescales import TimescaleKind
@@ -38,10 +41,6 @@ TIMESCALE_KIND_CHOICES = [
     (TimescaleKind.TO_BE_CONFIRMED.value, "To be confirmed"),
     (TimescaleKind.NOT_UNDERSTOOD.value, "Not understood"),
 ]
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 class ActionQuerySet(models.QuerySet):
@@ -101,6 +100,42 @@ class ActionQuerySet(models.QuerySet):
             .filter(last_heard_on__lt=since)
         )
 
+    def rows(self, as_of: datetime.date | None = None):
+        """The one read model of an action as a row on a day, for every page, export and
+        command: status on the day (status_on, last_update_on), the flags by the rules above
+        (is_overdue, is_due_soon, is_stale), the agreement, theme and origin, the leads in
+        order and the latest update on or before the day with its author. What a row derives
+        from these (days overdue, the author's name, the leads as shown) are Action's
+        properties below. A fixed number of queries however many rows.
+        """
+        as_of = as_of or today()
+        return (
+            self.with_progress(as_of)
+            .annotate(
+                is_overdue=_holds(Action.objects.overdue(as_of=as_of)),
+                is_due_soon=_holds(Action.objects.due_within(as_of=as_of)),
+                is_stale=_holds(Action.objects.stale(as_of=as_of)),
+                row_day=Value(as_of, output_field=models.DateField()),
+            )
+            .select_related("agreement__board", "theme__parent", "origin_meeting__body")
+            .prefetch_related(
+                Prefetch(
+                    "leads",
+                    queryset=ActionLead.objects.select_related("organisation", "body").order_by(
+                        "position"
+                    ),
+                ),
+                Prefetch(
+                    "updates",
+                    # A sliced prefetch: one query (a window function) for every row's latest.
+                    queryset=ProgressUpdate.objects.filter(date__lte=as_of)
+                    .select_related("author__person")
+                    .order_by("-date", "-pk")[:1],
+                    to_attr="latest_update_list",
+                ),
+            )
+        )
+
     def led_by(self, *, organisation=None, body=None):
         if organisation is not None:
             return self.filter(leads__organisation=organisation).distinct()
@@ -109,9 +144,68 @@ class ActionQuerySet(models.QuerySet):
         return self
 
     def visible_to(self, user):
-        from .access import visible_actions
+        """The actions `user` may see: the one restricted rule, for live pages, past views,
+        exports and commands alike.
 
-        return visible_actions(self, user)
+        An action of another partnership is never seen. An action that a restricted body
+        leads, or ever led (its lead's history says so), or that arose at a restricted body's
+        meeting, is seen only by those who may see that body's data (governance.access): its
+        wording and every note written while the body led it would tell what the body does,
+        so removing the lead later does not make the action public.
+        """
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        return self.filter(agreement__board_id__in=access.board_ids).exclude(
+            restricted_from(user, "pk")
+        )
+
+    def get_visible(self, user, pk):
+        """The action if the user may see it, else 404: the one door to an action for a view."""
+        try:
+            return self.visible_to(user).get(pk=pk)
+        except (Action.DoesNotExist, ValueError, TypeError):
+            raise Http404("No such action.") from None
+
+
+def restricted_from(user, id_field: str) -> Q:
+    """The restricted rule, once: a filter on `id_field` (an action's id) matching the actions
+    that `user` may not see because a body whose data is hidden from them (see
+    governance.access.hidden_bodies) leads it, led it at any time, or met and agreed it.
+
+    Read from the history tables as well as today's rows, so that live pages, past views,
+    exports and commands all hide the same actions. Use it on actions
+    (ActionQuerySet.visible_to) and on their history rows (`id`).
+    """
+    if access_for(user).is_admin:
+        return Q(pk__in=[])
+    hidden = hidden_bodies(user).values("pk")
+    ids = (
+        ActionLead.objects.filter(body__in=hidden).values("action_id"),
+        ActionLead.history.filter(body__in=hidden).values("action_id"),
+        Action.objects.filter(origin_meeting__body__in=hidden).values("pk"),
+        Action.history.filter(origin_meeting__body__in=hidden).values("id"),
+    )
+    rule = Q()
+    for subquery in ids:
+        rule |= Q(**{f"{id_field}__in": subquery})
+    return rule
+
+
+def _holds(rule_queryset):
+    """True when a rule of ActionQuerySet holds for the outer action."""
+    return Exists(rule_queryset.filter(pk=OuterRef("pk")), output_field=models.BooleanField())
+
+
+def user_display_name(user) -> str:
+    """How a person is named in the pages: their Person's name, else their account's."""
+    if user is None:  # an import or a command: no person to name
+        return ""
+    # Only the person that select_related("...person") fetched: never a query per row.
+    person = user._state.fields_cache.get("person")
+    if person is not None:
+        return person.name
+    return user.get_full_name() or user.username
 
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):
@@ -197,6 +291,39 @@ class Action(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    # --- What a row shows, from ActionQuerySet.rows() -----------------------------------------
+
+    @property
+    def status_on_label(self) -> str:
+        return Status(self.status_on).label
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Days past the due date on the row's day, for an overdue action."""
+        return (self.row_day - self.due_date).days if self.is_overdue else None
+
+    @property
+    def latest_update(self):
+        """The latest progress update on or before the row's day, or None."""
+        return self.latest_update_list[0] if self.latest_update_list else None
+
+    @property
+    def latest_update_author(self) -> str:
+        latest = self.latest_update
+        return user_display_name(latest.author) if latest else ""
+
+    @property
+    def latest_note(self) -> str:
+        latest = self.latest_update
+        return latest.note if latest else ""
+
+    @property
+    def leads_shown(self) -> str:
+        """The leads as the plan wrote them, else their short names in order."""
+        if self.leads_as_written:
+            return self.leads_as_written
+        return " / ".join(lead.party.short_name for lead in self.leads.all())
 
 
 class ActionLeadManager(models.Manager):

@@ -11,24 +11,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     BooleanField,
-    CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
-    Prefetch,
     Q,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from csa.models import Agreement, Theme
+from governance.access import access_for
+from governance.clock import today
 from governance.models import Body, Meeting
 
-from .access import access_for
-from .models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status, today
+from .models import CLOSED_STATUSES, Action, Status
 
 # The order the chair reads statuses in: the ones to challenge first.
 STATUS_ORDER = [
@@ -103,53 +97,12 @@ def last_meeting_before(agreement, on: datetime.date):
 # --- Actions as of a day --------------------------------------------------------------------
 
 
-def _flag(rule: str, as_of: datetime.date):
-    """True when ActionQuerySet's `rule` holds for the outer action on the day."""
-    matching = getattr(Action.objects.filter(pk=OuterRef("pk")), rule)(as_of=as_of)
-    return Exists(matching)
-
-
 def actions_as_of(user, as_of: datetime.date, *, agreement=None):
-    """The actions the user may see with their status, flags and latest update on a day.
-
-    Annotates status_on and last_update_on (ActionQuerySet.with_progress), is_overdue,
-    is_due_soon, is_stale, and the latest update's note and author's name.
-    """
+    """The actions the user may see as rows on a day (ActionQuerySet.rows)."""
     qs = Action.objects.visible_to(user)
     if agreement is not None:
         qs = qs.filter(agreement=agreement)
-    return with_flags(with_latest_update(qs.with_progress(as_of), as_of), as_of)
-
-
-def with_flags(qs, as_of: datetime.date):
-    """is_overdue, is_due_soon and is_stale on the day, by ActionQuerySet's rules."""
-    return qs.annotate(
-        is_overdue=_flag("overdue", as_of),
-        is_due_soon=_flag("due_within", as_of),
-        is_stale=_flag("stale", as_of),
-    )
-
-
-def with_latest_update(qs, as_of: datetime.date):
-    """Add the note and author's name of the latest update dated on or before the day."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=as_of).order_by(
-        "-date", "-pk"
-    )
-    full_name = NullIf(
-        Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")
-    )
-    author_name = Coalesce(
-        "author__person__name", full_name, "author__username", output_field=CharField()
-    )
-    return qs.annotate(
-        last_note=Subquery(latest.values("note")[:1]),
-        last_author=Subquery(latest.annotate(name=author_name).values("name")[:1]),
-    )
-
-
-def for_display(qs):
-    """What a table row shows besides the annotations: agreement, board and theme names."""
-    return qs.select_related("agreement__board", "theme__parent")
+    return qs.rows(as_of)
 
 
 # The order the overdue list is read in: the longest overdue first.
@@ -165,10 +118,7 @@ def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
     the as-of subqueries again for each figure. In the overdue list's order, so that the
     overdue list is these rows filtered.
     """
-    qs = for_display(actions_as_of(user, as_of, agreement=agreement)).prefetch_related(
-        Prefetch("leads", queryset=ActionLead.objects.select_related("organisation", "body"))
-    )
-    return list(qs.order_by(*OVERDUE_ORDER))
+    return list(actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER))
 
 
 def overdue_in(actions: list[Action]) -> list[Action]:
@@ -181,7 +131,7 @@ def at_risk_actions(user, agreement, as_of: datetime.date):
     qs = actions_as_of(user, as_of, agreement=agreement).filter(
         status_on__in=[Status.OFF_TRACK, Status.AT_RISK], is_overdue=False
     )
-    return for_display(qs).order_by(F("due_date").asc(nulls_last=True), "position")
+    return qs.order_by(F("due_date").asc(nulls_last=True), "position")
 
 
 def completed_since(user, agreement, as_of: datetime.date, since: datetime.date):
@@ -189,7 +139,7 @@ def completed_since(user, agreement, as_of: datetime.date, since: datetime.date)
     qs = actions_as_of(user, as_of, agreement=agreement).filter(
         status_on=Status.COMPLETED, last_update_on__gt=since
     )
-    return for_display(qs).order_by("last_update_on", "position")
+    return qs.order_by("last_update_on", "position")
 
 
 # --- Counts ---------------------------------------------------------------------------------
@@ -336,10 +286,6 @@ def lead_matrix(actions: list[Action]) -> list[MatrixRow]:
         )
     )
     return result
-
-
-def days_between(earlier: datetime.date | None, later: datetime.date) -> int | None:
-    return (later - earlier).days if earlier else None
 
 
 def theme_descendant_ids(theme: Theme) -> list[int]:

@@ -9,13 +9,13 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from csa.models import Theme
+from governance.access import access_for, can_update, can_view_body_data
 from governance.models import Body, Meeting, Organisation
 
-from .access import access_for, can_update, can_view_body_data
-from .models import Action, ActionLead, ProgressUpdate
+from .models import Action, ActionLead, ProgressUpdate, user_display_name
 from .reporting import theme_descendant_ids
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
@@ -46,49 +46,6 @@ def my_actions_scope(user) -> Scope:
     return Scope.LED
 
 
-def user_display_name(user) -> str:
-    """How a person is named in the pages: their Person's name, else their account's."""
-    if user is None:  # an import or a command: no person to name
-        return ""
-    # Only the person that select_related("...person") fetched: never a query per row.
-    person = user._state.fields_cache.get("person")
-    if person is not None:
-        return person.name
-    return user.get_full_name() or user.username
-
-
-def with_row_details(queryset, *, as_of: datetime.date):
-    """The columns of an action row: status on the day, the last update and its author,
-    the flags (overdue, due soon, stale, from the queryset rules) and the leads."""
-    return (
-        queryset.select_related("agreement__board", "theme__parent")
-        .with_progress(as_of)
-        .annotate(
-            is_overdue=_flag(Action.objects.overdue(as_of=as_of)),
-            is_due_soon=_flag(Action.objects.due_within(as_of=as_of)),
-            is_stale=_flag(Action.objects.stale(as_of=as_of)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "leads",
-                queryset=ActionLead.objects.select_related("organisation", "body"),
-            ),
-            Prefetch(
-                "updates",
-                # A sliced prefetch: one query (a window function) for every row's latest update.
-                queryset=ProgressUpdate.objects.filter(date__lte=as_of)
-                .select_related("author__person")
-                .order_by("-date", "-pk")[:1],
-                to_attr="latest_update_list",
-            ),
-        )
-    )
-
-
-def _flag(rule_queryset):
-    return Exists(rule_queryset.filter(pk=OuterRef("pk")), output_field=BooleanField())
-
-
 def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | None = None):
     """The actions the user looks after, ready for the rows of "my actions"."""
     queryset = Action.objects.visible_to(user)
@@ -107,7 +64,7 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
         # Themes nest ("Harm Reduction – Hate Crime"): a theme includes its sub-themes, at any
         # depth, by the same rule as the chair's list.
         queryset = queryset.filter(theme_id__in=theme_descendant_ids(theme))
-    return with_row_details(queryset, as_of=as_of).order_by(
+    return queryset.rows(as_of).order_by(
         "-agreement__period_start",
         "agreement__board__name",
         "agreement_id",
@@ -131,14 +88,11 @@ def themes_for(user):
 
 
 def decorate_rows(actions, user) -> list[Action]:
-    """Attach what the row template shows without a query: may the user update it, and who
-    wrote the latest update. `actions` must come from with_row_details()."""
+    """Attach the one thing a row shows that depends on the reader: may they update it.
+    `actions` must come from ActionQuerySet.rows() (leads prefetched: no query per row)."""
     rows = []
     for action in actions:
         action.user_can_update = can_update(user, action, lead_rows=list(action.leads.all()))
-        latest = action.latest_update_list[0] if action.latest_update_list else None
-        action.latest_update = latest
-        action.latest_update_author = user_display_name(latest.author) if latest else ""
         rows.append(action)
     return rows
 
@@ -173,7 +127,7 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
     """One visible action with everything its page shows; Action.DoesNotExist otherwise."""
     visible = Action.objects.visible_to(user)
     action = (
-        with_row_details(visible, as_of=as_of)
+        visible.rows(as_of)
         .select_related(
             "carries_forward__agreement",
             "origin_meeting__body",

@@ -1,6 +1,6 @@
 """The officer's pages: my actions, an action, and the form that records progress on it.
 
-Permissions are decided in actions.access only: an action the user cannot see is a 404, one
+Permissions are decided in governance.access only: an action the user cannot see is a 404, one
 they can see but not update is a 403 on the update form, whatever the method.
 """
 
@@ -15,7 +15,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import can_edit, can_update, get_visible_action
+from governance.access import can_edit, can_update
+
 from .forms import MyActionsFilterForm, ProgressUpdateForm
 from .models import Action, today
 from .selectors import (
@@ -27,7 +28,6 @@ from .selectors import (
     latest_update,
     my_actions_scope,
     themes_for,
-    with_row_details,
 )
 from .selectors import my_actions as my_actions_queryset
 from .services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_create
@@ -159,12 +159,10 @@ def action_update(request, pk):
 
 
 def _get_action_for_user(request, pk) -> Action:
-    return get_visible_action(
-        request.user,
-        pk,
-        Action.objects.select_related("agreement__board", "theme__parent").prefetch_related(
-            "leads__organisation", "leads__body"
-        ),
+    return (
+        Action.objects.select_related("agreement__board", "theme__parent")
+        .prefetch_related("leads__organisation", "leads__body")
+        .get_visible(request.user, pk)
     )
 
 
@@ -174,9 +172,7 @@ def _is_inline(request, action) -> bool:
 
 
 def _updated_row(request, action, confirmation, list_url):
-    row = decorate_rows(
-        with_row_details(Action.objects.filter(pk=action.pk), as_of=today()), request.user
-    )[0]
+    row = decorate_rows(Action.objects.filter(pk=action.pk).rows(today()), request.user)[0]
     response = render(
         request,
         "actions/my_actions.html#updated_row",

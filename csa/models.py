@@ -4,7 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from governance.models import Body
@@ -16,13 +17,39 @@ def financial_year_label(start: datetime.date) -> str:
 
 
 class AgreementQuerySet(models.QuerySet):
+    """Which agreement is "current": decided here once, for every page, command and service."""
+
     def in_force_on(self, day: datetime.date):
         return self.filter(period_start__lte=day, period_end__gte=day)
 
-    def current_for(self, board, today: datetime.date):
-        """The agreement a board works to today: in force and not a draft, else the latest."""
-        mine = self.filter(board=board).exclude(status=Agreement.Status.DRAFT)
-        return mine.in_force_on(today).first() or mine.order_by("-period_start").first()
+    def working(self):
+        """Agreed plans: adopted, or adopted then superseded. A draft may never be agreed."""
+        return self.exclude(status=Agreement.Status.DRAFT)
+
+    def current_for(self, board, day: datetime.date):
+        """The agreement a board works to on a day: the one in force (not a draft), else the
+        latest agreed one (the plan a board still works to between a year's end and the
+        adoption of the next), else None. `board` is a Body or its id."""
+        mine = self.filter(board=board).working()
+        return (
+            mine.in_force_on(day).order_by("-period_start").first()
+            or mine.order_by("-period_start").first()
+        )
+
+    def current_ids_for(self, boards, day: datetime.date):
+        """The id of current_for(board, day) for each board of `boards` (a queryset of
+        bodies), as a subquery: one query whatever the number of boards."""
+        mine = self.filter(board=OuterRef("pk")).working().order_by("-period_start")
+        return (
+            boards.annotate(
+                agreement_id=Coalesce(
+                    Subquery(mine.in_force_on(day).values("pk")[:1]),
+                    Subquery(mine.values("pk")[:1]),
+                )
+            )
+            .filter(agreement_id__isnull=False)
+            .values("agreement_id")
+        )
 
 
 class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
@@ -175,47 +202,3 @@ class Section(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
-
-
-class RolloverDecision(models.Model):
-    """What the roll-over into a new agreement decided for one action of last year's plan.
-
-    Kept apart from last year's action so that the previous agreement stays exactly as it was
-    adopted: closing an action at roll-over records why here, not on the old action.
-    """
-
-    class Outcome(models.TextChoices):
-        CARRIED = "carried", "Carried forward"
-        COMPLETED = "completed", "Completed"
-        DROPPED = "dropped", "Dropped"
-
-    agreement = models.ForeignKey(
-        Agreement,
-        on_delete=models.CASCADE,
-        related_name="rollover_decisions",
-        help_text="The new agreement that the roll-over created.",
-    )
-    action = models.ForeignKey(
-        "actions.Action",
-        on_delete=models.CASCADE,
-        related_name="rollover_decisions",
-        help_text="The action of last year's plan that was decided on.",
-    )
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    reason = models.TextField(blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["agreement", "action"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "action"], name="rollover_decision_one_per_action"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="carried") | ~Q(reason=""),
-                name="rollover_decision_closed_has_reason",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.action.reference}: {self.get_outcome_display()}"

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "governance",
     "csa",
     "actions",
+    "plans",
+    "meetings",
     "bench",  # the synthetic-data generator command; no models
 ]
 
@@ -102,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csa.context_processors.site",
+                "governance.context_processors.site",
             ],
         },
     },

@@ -7,7 +7,7 @@ admin.site.site_title = "Action plans admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("agreements/", include("csa.agreement_urls", namespace="csa")),
-    path("governance/", include("governance.urls", namespace="governance")),
+    path("agreements/", include("plans.urls", namespace="csa")),
+    path("governance/", include("meetings.urls", namespace="governance")),
     path("", include("actions.urls", namespace="actions")),
 ]

@@ -4,8 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
-
+from .admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
 from .services import check_reporting_line, partnership_lines
 

@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from csa.importer import load_agreement_file
 from governance.models import Body, Organisation, Role
+from plans.importer import load_agreement_file
 from tests.governance.factories import make_user
 
 # Playwright's sync API keeps an event loop in the test thread; Django must allow it there.
@@ -23,7 +23,7 @@ YEAR_FILES = [FIXTURES / "2017-18.json", FIXTURES / "2018-19.json"]
 # The rows (history included) that loading the real files wrote, kept after the first load so
 # that later tests restore them in a few bulk inserts instead of running the importer again.
 _LOADED_ROWS: list[tuple[type, list]] = []
-_OUR_APPS = {"governance", "csa", "actions"}
+_OUR_APPS = {"governance", "csa", "actions", "plans", "meetings"}
 
 
 def _snapshot_rows():
@@ -42,6 +42,14 @@ def _restore_rows():
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Tests sign in thousands of times: a real hasher costs a second each on this machine."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

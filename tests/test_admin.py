@@ -8,7 +8,7 @@ from django.urls import reverse
 from actions.models import Action
 from csa.models import Agreement
 
-OUR_APPS = {"governance", "csa", "actions"}
+OUR_APPS = {"governance", "csa", "actions", "plans", "meetings"}
 
 
 def _our_models():
@@ -69,6 +69,7 @@ def test_admin_edit_rederives_due_date_and_keeps_history(client, admin_user):
     data.update(
         {
             "timescale": "Sept 2018",
+            "reason": "Agreed at the board in July",
             "leads-TOTAL_FORMS": "0",
             "leads-INITIAL_FORMS": "0",
             "updates-TOTAL_FORMS": "0",
@@ -95,4 +96,59 @@ def test_admin_edit_rederives_due_date_and_keeps_history(client, admin_user):
     assert action.due_date.isoformat() == "2018-09-30"
     latest = action.history.latest("history_date")
     assert latest.history_user == admin_user
-    assert latest.history_change_reason == "Edited in the admin"
+    assert latest.history_change_reason == "Agreed at the board in July"
+    assert action.version == form.initial["expected_version"] + 1
+
+
+def _admin_form_data(client, action, **changes):
+    url = reverse("admin:actions_action_change", args=[action.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update({"leads-TOTAL_FORMS": "0", "leads-INITIAL_FORMS": "0"})
+    data.update({"updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return url, data
+
+
+def test_an_admin_edit_goes_through_the_same_checks_as_the_page(client, admin_user):
+    """No reason for an adopted plan, or a version someone else has moved on: refused with
+    the message, what was typed kept, nothing written."""
+    client.force_login(admin_user)
+    action = Action.objects.get(agreement__period_start="2018-04-01", reference="A1")
+    before = (action.description, action.version, action.history.count())
+
+    url, data = _admin_form_data(client, action, description="Typed by the admin")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Enter the reason for the change" in response.content.decode()
+    assert "Typed by the admin" in response.content.decode()
+
+    url, data = _admin_form_data(client, action, description="Typed again", reason="Why")
+    Action.objects.filter(pk=action.pk).update(version=action.version + 1)  # someone else saved
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    action.refresh_from_db()
+    assert (action.description, action.history.count()) == (before[0], before[2])
+
+
+def test_a_superseded_years_action_cannot_be_changed_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    action = Action.objects.get(agreement__period_start="2017-04-01", reference="A1")
+    url, data = _admin_form_data(client, action, description="Rewritten", reason="Why")
+    response = client.post(url, data)
+    assert "superseded agreement" in response.content.decode()
+    action.refresh_from_db()
+    assert action.description != "Rewritten"
+
+
+def test_an_agreement_cannot_be_adopted_in_the_admin(client, admin_user):
+    """Adoption has checks of its own (its page and agreement_adopt): status is read-only."""
+    client.force_login(admin_user)
+    agreement = Action.objects.get(agreement__period_start="2018-04-01", reference="A1").agreement
+    form = (
+        client.get(reverse("admin:csa_agreement_change", args=[agreement.pk]))
+        .context["adminform"]
+        .form
+    )
+    assert "status" not in form.fields

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from csa.importer import load_agreement_file
 from governance.models import Body, Meeting
+from plans.importer import load_agreement_file
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db(transaction=True)

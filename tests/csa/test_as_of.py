@@ -9,9 +9,9 @@ from django.utils import timezone
 from actions.edit_services import action_update_details
 from actions.models import Action, ActionLead, Status
 from actions.services import progress_update_create
-from csa import history
 from csa.models import Agreement, Section
 from governance.models import Organisation
+from plans import history
 from tests.actions.factories import ActionFactory, ActionLeadFactory
 
 LOADED = timezone.make_aware(datetime.datetime(2018, 4, 2, 9, 0))

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionLead
-from csa.compare import compare_paragraphs, compare_years, is_changed, word_diff
 from csa.models import Agreement
+from plans.compare import compare_paragraphs, compare_years, is_changed, word_diff
 from tests.actions.factories import ActionFactory, ActionLeadFactory
 from tests.csa.factories import AgreementFactory, SectionFactory, ThemeFactory
 
@@ -168,9 +168,7 @@ def test_compare_hides_restricted_actions_from_those_outside(db, officer_police,
     panel = Body.objects.get(short_name="Channel Panel")
     secret = ActionFactory(agreement=new, theme=None, reference="R1", description="Secret work")
     ActionLead.objects.create(action=secret, position=1, body=panel)
-    from actions.access import visible_actions
-
-    comparison = compare_years(old, new, visible=lambda qs: visible_actions(qs, officer_police))
+    comparison = compare_years(old, new, visible=lambda qs: qs.visible_to(officer_police))
     shown = [a.description for t in comparison.themes for a in t.new]
     assert "Secret work" not in shown
 

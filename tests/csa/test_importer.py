@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.models import Action, ActionLead
-from csa.importer import AgreementFileError, load_agreement_file
 from csa.models import Agreement
 from governance.models import Body, Organisation
+from plans.importer import AgreementFileError, load_agreement_file
 
 YEAR_2018 = "fixtures/worcestershire/2018-19.json"
 

@@ -11,8 +11,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from actions.models import Action, ActionLead
-from csa.models import Agreement, RolloverDecision, Section
-from csa.services import ActionChoice, agreement_adopt, agreement_rollover, choice_field
+from csa.models import Agreement, Section
+from plans.models import RolloverDecision
+from plans.services import ActionChoice, agreement_adopt, agreement_rollover, choice_field
 
 Outcome = RolloverDecision.Outcome
 

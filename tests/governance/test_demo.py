@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from governance.demo import DEMO_PASSWORD
 from governance.models import Role
+from meetings.demo import DEMO_PASSWORD
 
 
 @override_settings(DEBUG=True)

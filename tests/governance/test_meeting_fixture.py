@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from csa.importer import load_agreement_file
 from governance.models import Body, Meeting
+from plans.importer import load_agreement_file
 
 MEETINGS = Path(__file__).resolve().parents[2] / "fixtures" / "worcestershire" / "meetings.json"
 TITLE = "Annual Worcestershire County Council Community Safety Report"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.models import Action, ActionQuerySet, ProgressUpdate, Status, today
 from governance.models import Body, Organisation
-from governance.services import (
+from meetings.services import (
     action_arising_create,
     progress_received_link,
     progress_received_record,

@@ -9,10 +9,10 @@ from django.urls import reverse
 from actions.models import Action, ProgressUpdate, Status
 from csa.models import Agreement
 from governance.models import Body, Meeting, Organisation, Person
-from governance.services import (
+from governance.services import meeting_create
+from meetings.services import (
     action_arising_create,
     agreement_for_meeting,
-    meeting_create,
     progress_received_link,
     progress_received_record,
 )

@@ -20,9 +20,11 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from actions import reporting
-from actions.models import Action, ActionLead, Status, today
+from actions.exports import csv_safe
+from actions.models import Action
 from csa.models import Agreement
-from governance.models import Body
+from governance.access import Reader
+from governance.clock import today
 
 BAD_ARGUMENT = 2
 AGREEMENT_LABEL = re.compile(r"^(?P<board>.+):(?P<start>\d{4})-(?P<end>\d{2})$")
@@ -85,20 +87,19 @@ class Command(BaseCommand):
             agreements = list(reporting.agreements_in_force(day))
         actions = (
             Action.objects.filter(agreement__in=agreements)
-            .with_progress(day)
-            .overdue(as_of=day)
-            .select_related("agreement__board")
+            .visible_to(Reader(sees_restricted=include_restricted))
+            .rows(day)
+            .filter(is_overdue=True)
             .order_by("agreement__board__name", "agreement__period_start", "due_date", "position")
         )
-        if not include_restricted:
-            actions = _without_restricted(actions)
-        rows = [_row(action, day) for action in actions]
+        rows = [_row(action) for action in actions]
         if output_format == "json":
             self.stdout.write(json.dumps(rows, indent=2))
         elif output_format == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            # Text a spreadsheet would run as a formula is guarded as in the web CSV.
+            writer.writerows({key: csv_safe(value) for key, value in row.items()} for row in rows)
         else:
             self._table(rows, agreements, day)
 
@@ -117,21 +118,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{cells}  {row['description'][:60]}")
 
 
-def _without_restricted(actions):
-    """The same rule as access.visible_actions for a user who belongs to no restricted body."""
-    restricted = Body.objects.filter(restricted=True).values("pk")
-    led_by_restricted = ActionLead.objects.filter(body__in=restricted).values("action_id")
-    return actions.exclude(pk__in=led_by_restricted).exclude(origin_meeting__body__in=restricted)
-
-
-def _row(action, day) -> dict:
+def _row(action) -> dict:
+    """One row of ActionQuerySet.rows, as the command writes it."""
     return {
         "agreement": f"{action.agreement.board.short_name}:{action.agreement.year_label}",
         "reference": action.reference,
         "due_date": action.due_date.isoformat(),
-        "days_overdue": (day - action.due_date).days,
-        "status": Status(action.status_on).label,
-        "leads": action.leads_as_written,
+        "days_overdue": action.days_overdue,
+        "status": action.status_on_label,
+        "leads": action.leads_shown,
         "last_update": action.last_update_on.isoformat() if action.last_update_on else "",
         "description": action.description,
     }

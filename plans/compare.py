@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from actions.models import Action
+from csa.models import Agreement
 
-from .models import Agreement, RolloverDecision
+from .models import RolloverDecision
 
 # Two paragraphs are "the same paragraph, revised" when at least this share of words agree.
 PARAGRAPH_MATCH_RATIO = 0.5

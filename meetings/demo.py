@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from actions.models import ActionLead
-
-from .models import Body, Person, Role
+from governance.models import Body, Person, Role
 
 DEMO_PASSWORD = "demo-password-2026"
 

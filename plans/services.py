@@ -12,8 +12,9 @@ from django.db import transaction
 
 from actions.models import Action, ActionLead
 from actions.services import apply_timescale
+from csa.models import Agreement, Section, financial_year_label
 
-from .models import Agreement, RolloverDecision, Section, financial_year_label
+from .models import RolloverDecision
 
 Outcome = RolloverDecision.Outcome
 

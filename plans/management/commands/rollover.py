@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.models import Action
-from csa.models import Agreement, RolloverDecision
-from csa.services import ActionChoice, agreement_rollover
+from csa.models import Agreement
+from plans.models import RolloverDecision
+from plans.services import ActionChoice, agreement_rollover
 
 Outcome = RolloverDecision.Outcome
 

@@ -21,6 +21,10 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
 
+from actions.models import ActionLead, ProgressUpdate, Status
+from actions.services import apply_timescale
+from csa.models import Agreement
+
 # The models a year's file may hold, in an order where each only names those before it.
 LOADABLE_MODELS = [
     "governance.organisation",
@@ -210,8 +214,6 @@ class _Loader:
             raise ValidationError(str(error.__cause__ or error)) from None
         obj = deserialized.object
         if label == "actions.action" and "due_date" not in fields:
-            from actions.services import apply_timescale
-
             apply_timescale(obj)
         existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         if existing is not None:
@@ -249,7 +251,6 @@ class _Loader:
 
     def _record_status_as_given(self, action):
         """A file may give a status: it becomes a progress update, where statuses come from."""
-        from actions.models import ProgressUpdate, Status
 
         if action.status == Status.NOT_STARTED:
             return
@@ -302,7 +303,6 @@ class _Loader:
             raise ValidationError(errors)
 
     def _file_is_older_than(self, theme) -> bool:
-        from csa.models import Agreement
 
         if self.file_agreement_start is None:
             return False
@@ -313,7 +313,6 @@ class _Loader:
         )
 
     def _remove_leads_not_in_file(self):
-        from actions.models import ActionLead
 
         for action_id, kept in self.leads_in_file.items():
             for lead in ActionLead.objects.filter(action_id=action_id).exclude(pk__in=kept):

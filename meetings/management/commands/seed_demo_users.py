@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.demo import DEMO_PASSWORD, DemoRefused, create_demo_accounts
 from governance.models import Body
+from meetings.demo import DEMO_PASSWORD, DemoRefused, create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -5,15 +5,19 @@
 - A chair sees everything of their partnership (restricted bodies aside) and changes nothing.
 - An officer sees their partnership's actions and updates those that their organisation, or a
   body they belong to, leads.
-- A restricted body's actions are seen only by its members, the coordinator and admins.
+- A restricted body's data (its meetings, notes, and every action it leads or ever led) is
+  seen only by its members, the coordinator of its partnership and admins: `hidden_bodies`
+  names those bodies for a user, and ActionQuerySet.visible_to applies it to actions.
+
+The predicates below take an action by duck typing (its agreement's board, its leads), so
+that this module sits at the bottom of the layers and every app above can ask it.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.http import Http404
 
-from governance.models import Body, Membership, Role
+from .models import Body, Membership, Person, Role
 
 
 @dataclass(frozen=True)
@@ -59,24 +63,38 @@ def access_for(user) -> UserAccess:
     return result
 
 
-def _person_of(user):
-    from governance.models import Person
+class Reader:
+    """Who a report made outside a request is for (a command's output, mailed round or left
+    in a job's log): a reader of every partnership who belongs to no body, so that the
+    restricted rule hides every restricted body's data; or, for an administrator's job that
+    asks for it, an admin, who sees everything."""
 
+    is_authenticated = True
+
+    def __init__(self, *, sees_restricted: bool = False):
+        self.is_superuser = sees_restricted
+        boards = Body.objects.filter(partnership__isnull=True).values_list("pk", flat=True)
+        self._csa_access = UserAccess(board_ids=frozenset(boards), is_admin=sees_restricted)
+
+
+def _person_of(user):
     try:
         return user.person
     except Person.DoesNotExist:
         return None
 
 
-def hidden_body_ids(user) -> Q:
-    """A filter on bodies whose restricted data the user may not see.
+def hidden_bodies(user):
+    """The bodies whose restricted data the user may not see (none, for an admin).
 
     Only the bodies of the user's own partnerships (and bodies of none) are looked at: other
     partnerships' data is out of reach anyway, and their restricted panels, hundreds of them
     nationally, would make every visibility check grow with the whole installation.
     """
     access = access_for(user)
-    return (
+    if access.is_admin:
+        return Body.objects.none()
+    return Body.objects.filter(
         Q(restricted=True)
         & (
             Q(partnership_id__in=access.board_ids)
@@ -86,32 +104,6 @@ def hidden_body_ids(user) -> Q:
         & ~Q(pk__in=access.body_ids)
         & ~Q(partnership_id__in=access.coordinator_board_ids)
     )
-
-
-def visible_actions(queryset, user):
-    access = access_for(user)
-    if access.is_admin:
-        return queryset
-    from .models import ActionLead
-
-    hidden_bodies = Body.objects.filter(hidden_body_ids(user)).values("pk")
-    restricted_actions = ActionLead.objects.filter(body__in=hidden_bodies).values("action_id")
-    return (
-        queryset.filter(agreement__board_id__in=access.board_ids)
-        .exclude(pk__in=restricted_actions)
-        .exclude(origin_meeting__body__in=hidden_bodies)
-    )
-
-
-def get_visible_action(user, pk, queryset=None):
-    """The action if the user may see it, else 404: the one door to an action for a view."""
-    from .models import Action
-
-    queryset = Action.objects.all() if queryset is None else queryset
-    try:
-        return visible_actions(queryset, user).get(pk=pk)
-    except (Action.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such action.") from None
 
 
 def can_view_body_data(user, body) -> bool:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from csa.importer import AgreementFileError, load_agreement_file
+from plans.importer import AgreementFileError, load_agreement_file
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,27 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from actions.access import (
-    access_for,
-    can_manage_agreement,
-    can_view_agreement,
-    get_visible_action,
-    hidden_body_ids,
-    visible_actions,
-)
 from actions.edit_services import may_edit_details
-from actions.models import Action, Status
-from governance.models import Body, Meeting
+from actions.models import Action, Status, restricted_from
+from csa.models import Agreement
+from governance.access import access_for, can_manage_agreement, can_view_agreement
+from governance.clock import today
 
 from . import history, services
 from .compare import compare_states, compare_years
 from .forms import AsOfForm, CompareDatesForm, RolloverForm
-from .history import HistoricalAction, HistoricalActionLead
-from .models import Agreement
+from .history import HistoricalAction
 from .services import adoption_problems, rollover_problems
 
 # ---------------------------------------------------------------------------------------------
-# Access: who reaches an agreement is decided by actions.access; these only ask it.
+# Access: who reaches an agreement is decided by governance.access; these only ask it.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -45,29 +38,18 @@ def _get_agreement_for_user(request, pk) -> Agreement:
 
 
 def _visible(user):
-    return lambda queryset: visible_actions(queryset, user)
+    return lambda queryset: queryset.visible_to(user)
 
 
 def _hidden_action_ids(user, agreement) -> set[int]:
-    """Actions of the agreement the user may not see, to keep them out of the history views.
-
-    Decided from the history tables, not today's rows: an action that a restricted body led at
-    any time, or that arose at its meeting, stays hidden after it was deleted or its restricted
-    lead was removed, since its past states hold what the body restricted. Two queries."""
-    if access_for(user).is_admin:
-        return set()
-    bodies = Body.objects.filter(hidden_body_ids(user)).values("pk")
-    led = HistoricalActionLead.objects.filter(body_id__in=bodies).values("action_id")
-    meetings = Meeting.objects.filter(body__in=bodies).values("pk")
-    ever_hidden = set(
+    """Actions of the agreement that the restricted rule hides from the user, among those
+    its history holds (deleted ones too), to keep them out of the as-it-stood views."""
+    return set(
         HistoricalAction.objects.filter(agreement_id=agreement.pk)
-        .filter(Q(id__in=led) | Q(origin_meeting_id__in=meetings))
+        .filter(restricted_from(user, "id"))
         .values_list("id", flat=True)
+        .distinct()
     )
-    # Today's rows too, in case a row reached the database without its history (a raw load).
-    mine = Action.objects.filter(agreement=agreement)
-    hidden_now = mine.exclude(pk__in=visible_actions(mine, user).values("pk"))
-    return ever_hidden | set(hidden_now.values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,22 +101,21 @@ def _group_by_theme(items) -> list[ThemeGroup]:
 
 def _current_plan(user, agreement):
     actions = (
-        visible_actions(Action.objects.filter(agreement=agreement), user)
-        .select_related("theme__parent", "agreement")
-        .prefetch_related("leads__organisation", "leads__body")
+        Action.objects.filter(agreement=agreement)
+        .visible_to(user)
+        .rows(today())
         .order_by("position", "reference")
     )
     items = []
     for action in actions:
-        leads = list(action.leads.all())
         row = PlanRow(
             pk=action.pk,
             reference=action.reference,
             description=action.description,
             timescale=action.timescale,
-            leads=" / ".join(lead.party.short_name for lead in leads) or action.leads_as_written,
+            leads=action.leads_shown,
             target=action.target,
-            status=action.status,
+            status=action.status_on,
             may_edit=may_edit_details(user, action),
         )
         items.append((action.theme, action.theme_as_written, row))
@@ -168,7 +149,8 @@ def agreement_list(request):
     # Count only the actions the user may see (restricted bodies' are not theirs to count), in
     # one correlated subquery rather than a query per agreement.
     visible_count = (
-        visible_actions(Action.objects.filter(agreement=OuterRef("pk")), request.user)
+        Action.objects.filter(agreement=OuterRef("pk"))
+        .visible_to(request.user)
         .order_by()
         .values("agreement")
         .annotate(n=Count("pk"))
@@ -314,7 +296,7 @@ def agreement_adopt(request, pk):
 
 
 def action_as_of(request, pk):
-    action = get_visible_action(request.user, pk, Action.objects.select_related("agreement__board"))
+    action = Action.objects.select_related("agreement__board").get_visible(request.user, pk)
     # Its past may hold a restricted body's lead even when today's rows do not.
     if action.pk in _hidden_action_ids(request.user, action.agreement):
         raise Http404("No such action.")

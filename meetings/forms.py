@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Status
+from actions.partners import partnership_organisations, partnership_people
+from governance.models import Body, Organisation, Person
+from governance.selectors import partnership_bodies
 
-from .models import Body, Organisation, Person
-from .selectors import partnership_bodies, partnership_organisations, partnership_people
 from .services import NO_LEAD_MESSAGE, NO_WHEN_MESSAGE
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]

@@ -1,7 +1,7 @@
 """The governance pages: bodies, the partnership map, meetings, the agenda helper, chairs.
 
 Every object is fetched through a helper that checks access (selectors.get_body_for_user,
-get_meeting_for_user); every write goes through governance.services.
+get_meeting_for_user); every write goes through governance.services or meetings.services.
 """
 
 from django.contrib import messages
@@ -11,10 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from actions.access import access_for, can_manage_body, can_view_body_data
-from actions.models import Action, today
+from actions.models import Action
+from governance import graph
+from governance import selectors as governance_selectors
+from governance import services as governance_services
+from governance.access import access_for, can_manage_body, can_view_body_data
+from governance.clock import today
+from governance.models import ReportingLine
 
-from . import graph, selectors, services
+from . import selectors, services
 from .forms import (
     ActionArisingForm,
     AgendaForm,
@@ -23,7 +28,6 @@ from .forms import (
     ProgressLinkForm,
     ProgressRecordForm,
 )
-from .models import ReportingLine
 
 
 def _restricted(request, body, status=403):
@@ -37,19 +41,21 @@ def _require_manager(request, body):
 
 def body_list(request):
     bodies = list(
-        selectors.visible_bodies(request.user).prefetch_related("chairs__person").order_by("name")
+        governance_selectors.visible_bodies(request.user)
+        .prefetch_related("chairs__person")
+        .order_by("name")
     )
     day = today()
     boards = [b for b in bodies if b.partnership_id is None]
     rows = []
     for body in bodies:
-        chair = services.current_chair_on(body.chairs.all(), day)
+        chair = governance_services.current_chair_on(body.chairs.all(), day)
         rows.append({"body": body, "chair": chair})
     return render(request, "governance/body_list.html", {"rows": rows, "boards": boards})
 
 
 def body_detail(request, pk):
-    body = selectors.get_body_for_user(request.user, pk)
+    body = governance_selectors.get_body_for_user(request.user, pk)
     page = selectors.body_page(body, request.user, today())
     return render(request, "governance/body_detail.html", {"page": page, "body": body})
 
@@ -66,7 +72,7 @@ def organisation_detail(request, pk):
 
 def partnership_map(request, board_pk=None):
     access = access_for(request.user)
-    boards = selectors.visible_bodies(request.user).filter(partnership__isnull=True)
+    boards = governance_selectors.visible_bodies(request.user).filter(partnership__isnull=True)
     if board_pk is not None:
         board = boards.filter(pk=board_pk).first()
         if board is None:
@@ -75,7 +81,7 @@ def partnership_map(request, board_pk=None):
         board = boards.order_by("name").first()
         if board is None:
             return render(request, "governance/map.html", {"board": None, "access": access})
-    bodies = list(selectors.partnership_bodies(board).order_by("name"))
+    bodies = list(governance_selectors.partnership_bodies(board).order_by("name"))
     lines = list(
         ReportingLine.objects.filter(from_body__in=bodies, to_body__in=bodies)
         .select_related("from_body", "to_body")
@@ -100,19 +106,21 @@ def partnership_map(request, board_pk=None):
 
 
 def meeting_detail(request, pk):
-    meeting = selectors.get_meeting_for_user(request.user, pk)
+    meeting = governance_selectors.get_meeting_for_user(request.user, pk)
     context = selectors.meeting_page(meeting, request.user)
     return render(request, "governance/meeting_detail.html", {"meeting": meeting, **context})
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
-    body = selectors.get_body_for_user(request.user, pk)
+    body = governance_selectors.get_body_for_user(request.user, pk)
     _require_manager(request, body)
     form = MeetingForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_create(body=body, user=request.user, **form.cleaned_data)
+            meeting = governance_services.meeting_create(
+                body=body, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -123,7 +131,7 @@ def meeting_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def meeting_action_create(request, pk):
-    meeting = selectors.get_meeting_for_user(request.user, pk)
+    meeting = governance_selectors.get_meeting_for_user(request.user, pk)
     _require_manager(request, meeting.body)
     form = ActionArisingForm(request.POST or None, board=meeting.body.board)
     agreement = services.agreement_for_meeting(meeting)
@@ -151,7 +159,7 @@ def meeting_action_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def meeting_progress_link(request, pk):
-    meeting = selectors.get_meeting_for_user(request.user, pk)
+    meeting = governance_selectors.get_meeting_for_user(request.user, pk)
     _require_manager(request, meeting.body)
     form = ProgressLinkForm(
         request.POST or None, updates=selectors.linkable_updates(meeting, request.user)
@@ -174,7 +182,7 @@ def meeting_progress_link(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def meeting_progress_create(request, pk):
-    meeting = selectors.get_meeting_for_user(request.user, pk)
+    meeting = governance_selectors.get_meeting_for_user(request.user, pk)
     _require_manager(request, meeting.body)
     agreement = services.agreement_for_meeting(meeting)
     actions = (
@@ -208,7 +216,7 @@ def meeting_progress_create(request, pk):
 
 
 def agenda(request, pk):
-    body = selectors.get_body_for_user(request.user, pk)
+    body = governance_selectors.get_body_for_user(request.user, pk)
     if not can_view_body_data(request.user, body):
         return _restricted(request, body)
     form = AgendaForm(request.GET or {"date": today().isoformat()})
@@ -222,15 +230,17 @@ def agenda(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def chair_change(request, pk):
-    body = selectors.get_body_for_user(request.user, pk)
+    body = governance_selectors.get_body_for_user(request.user, pk)
     _require_manager(request, body)
     form = ChairChangeForm(request.POST or None, body=body)
-    current = services.current_chair_on(
+    current = governance_services.current_chair_on(
         list(body.chairs.select_related("person__organisation")), today()
     )
     if request.method == "POST" and form.is_valid():
         try:
-            chair = services.chair_change(body=body, user=request.user, **form.cleaned_data)
+            chair = governance_services.chair_change(
+                body=body, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:

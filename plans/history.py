@@ -13,8 +13,7 @@ from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import Action, ActionLead
-
-from .models import Agreement, Section
+from csa.models import Agreement, Section
 
 HistoricalAgreement = Agreement.history.model
 HistoricalSection = Section.history.model

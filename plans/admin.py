@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import Action
+from csa.admin import SectionInline
+from csa.models import Agreement
+from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+
+from .models import RolloverDecision
+
+
+class ActionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    # Each action is changed on its own admin page, which re-derives the due date and
+    # records the change; the list here is for reading.
+    model = Action
+    fields = ["reference", "theme", "description", "timescale", "due_date", "status"]
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "board", "period_start", "period_end", "status", "version"]
+    list_filter = ["status", "board"]
+    search_fields = ["title", "board__name", "board__short_name"]
+    list_select_related = ["board"]
+    autocomplete_fields = ["board", "previous"]
+    # Adoption and roll-over have checks and history of their own: their pages do them.
+    readonly_fields = ["status", "version"]
+    inlines = [SectionInline, ActionInline]
+
+
+@admin.register(RolloverDecision)
+class RolloverDecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Written by the roll-over service only."""
+
+    list_display = ["action", "outcome", "agreement", "reason"]
+    list_filter = ["outcome", "agreement"]
+    search_fields = ["reason", "action__reference", "action__description"]
+    list_select_related = ["action", "action__agreement", "agreement", "agreement__board"]
+    autocomplete_fields = ["agreement", "action"]

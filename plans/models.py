@@ -1,0 +1,54 @@
+"""What a roll-over decided: above the actions, since each decision is about one action."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action
+from csa.models import Agreement
+
+
+class RolloverDecision(models.Model):
+    """What the roll-over into a new agreement decided for one action of last year's plan.
+
+    Kept apart from last year's action so that the previous agreement stays exactly as it was
+    adopted: closing an action at roll-over records why here, not on the old action.
+    """
+
+    class Outcome(models.TextChoices):
+        CARRIED = "carried", "Carried forward"
+        COMPLETED = "completed", "Completed"
+        DROPPED = "dropped", "Dropped"
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="rollover_decisions",
+        help_text="The new agreement that the roll-over created.",
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="rollover_decisions",
+        help_text="The action of last year's plan that was decided on.",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords(table_name="csa_historicalrolloverdecision")
+
+    class Meta:
+        # The table kept its name when the model moved up from csa (see migration 0001).
+        db_table = "csa_rolloverdecision"
+        ordering = ["agreement", "action"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "action"], name="rollover_decision_one_per_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="carried") | ~Q(reason=""),
+                name="rollover_decision_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference}: {self.get_outcome_display()}"
