@@ -261,6 +261,12 @@ class Action(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Counts the writes, so that two people cannot overwrite each other."
     )
+    loaded_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="The version that the last load of a year's file left: a higher version "
+        "means people changed the action since, and a reload keeps their work.",
+    )
     history = HistoricalRecords()
 
     objects = ActionManager()
@@ -287,6 +293,12 @@ class Action(models.Model):
     def clean(self):
         if self.carries_forward_id and self.carries_forward_id == self.pk:
             raise ValidationError({"carries_forward": "An action cannot carry itself forward."})
+
+    @property
+    def changed_since_loaded(self) -> bool:
+        """Has anyone changed the action since a file last loaded it (or was it made in the
+        tracker: a roll-over, an action arising)?"""
+        return self.version != self.loaded_version
 
     @property
     def is_closed(self) -> bool:

@@ -20,11 +20,10 @@ from .reporting import theme_descendant_ids
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
 # counts writes (it changes with every progress update, which is shown on its own).
-TIMELINE_IGNORED_FIELDS = {"version"}
+TIMELINE_IGNORED_FIELDS = {"version", "loaded_version"}
 # The fields that progress_update_create writes on the action. Their history row repeats the
 # progress update, which the timeline already shows: it is left out (see _is_update_echo).
-FIELDS_SET_BY_PROGRESS_UPDATE = {"status", "version"}
-PROGRESS_UPDATE_REASON_PREFIX = "Progress update"
+FIELDS_SET_BY_PROGRESS_UPDATE = {"status", "version", "loaded_version"}
 # Said instead of a related object (an action, a meeting) that the reader may not see.
 HIDDEN_ITEM_LABEL = "(an item you cannot see)"
 
@@ -306,10 +305,7 @@ def _lead_history_entries(action) -> list[TimelineEntry]:
 
 def _is_update_echo(previous, record, fields) -> bool:
     """The history row that progress_update_create writes: only the status and version
-    changed, for a progress update. Any other change in the same save is still shown."""
-    reason = record.history_change_reason or ""
-    if not reason.startswith(PROGRESS_UPDATE_REASON_PREFIX):
-        return False
+    changed (nothing else writes the status). Any other change in the same save is shown."""
     changed = {
         f.name
         for f in [*fields, Action._meta.get_field("version")]

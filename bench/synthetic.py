@@ -762,6 +762,7 @@ class _Partnership:
                 "carries_forward_id": source["id"] if source else None,
                 "origin_meeting_id": None,
                 "version": 1,
+                "loaded_version": 1,  # as a load leaves it
             }
             # The plan as loaded: not started, first version.
             history.append((dict(action), "+", created, None))

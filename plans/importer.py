@@ -20,9 +20,10 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
+from django.db.models import F
 
-from actions.models import ActionLead, ProgressUpdate, Status
-from actions.services import apply_timescale
+from actions.models import Action, ActionLead, Status
+from actions.services import apply_timescale, progress_update_create
 from csa.models import Agreement
 
 # The models a year's file may hold, in an order where each only names those before it.
@@ -213,8 +214,13 @@ class _Loader:
         except DeserializationError as error:
             raise ValidationError(str(error.__cause__ or error)) from None
         obj = deserialized.object
-        if label == "actions.action" and "due_date" not in fields:
-            apply_timescale(obj)
+        status_in_file = None
+        if label == "actions.action":
+            # The stored status is written by progress updates only (progress_update_create):
+            # a status the file gives becomes one, dated the start of the plan.
+            status_in_file, obj.status = obj.status, Status.NOT_STARTED
+            if "due_date" not in fields:
+                apply_timescale(obj)
         existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         if existing is not None:
             obj._state.adding = False  # an update: the uniqueness checks must not see itself
@@ -226,7 +232,8 @@ class _Loader:
         if existing is not None and label == "actions.action":
             # Status and version are the tracker's own, set by progress updates.
             obj.status, obj.version = existing.status, existing.version
-            if _changed_in_the_tracker(existing):
+            obj.loaded_version = existing.loaded_version
+            if existing.changed_since_loaded:
                 self.kept_action_ids.add(existing.pk)
                 self._count(label, "kept")
                 return
@@ -242,27 +249,29 @@ class _Loader:
             obj.save()
             self._count(label, "changed" if existing is not None else "created")
             if label == "actions.action" and existing is None:
-                self._record_status_as_given(obj)
+                self._record_status_as_given(obj, status_in_file)
+        if label == "actions.action":
+            # What this load left: a later reload may change it until people do.
+            Action.objects.filter(pk=obj.pk).update(loaded_version=F("version"))
         if deserialized.m2m_data:
             for name, values in deserialized.m2m_data.items():
                 getattr(obj, name).set(values)
         if label == "actions.actionlead":
             self.leads_in_file.setdefault(obj.action_id, set()).add(obj.pk)
 
-    def _record_status_as_given(self, action):
+    def _record_status_as_given(self, action, status):
         """A file may give a status: it becomes a progress update, where statuses come from."""
-
-        if action.status == Status.NOT_STARTED:
+        if status == Status.NOT_STARTED:
             return
-        update = ProgressUpdate(
+        note = f"Status as given in {self.path.name}."
+        progress_update_create(
             action=action,
-            date=action.agreement.period_start,
-            status=action.status,
-            note=f"Status as given in {self.path.name}.",
             author=self.user,
+            status=status,
+            note=note,
+            outcome=note if status == Status.COMPLETED else "",
+            date=action.agreement.period_start,
         )
-        update._change_reason = self.reason
-        update.save()
 
     def _check_fields(self, model, fields):
         """Name the field of every unknown field, bad value and unknown natural key."""
@@ -324,11 +333,6 @@ class _Loader:
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
         per_model = self.report.by_model.setdefault(label, {})
         per_model[outcome] = per_model.get(outcome, 0) + 1
-
-
-def _changed_in_the_tracker(action) -> bool:
-    """Has anyone changed the action since it was loaded (a progress update, an edit)?"""
-    return action.history.exclude(history_change_reason__startswith="loaded from").exists()
 
 
 def _same_values(existing, obj) -> bool:

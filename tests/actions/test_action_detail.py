@@ -170,20 +170,6 @@ class TestTimeline:
         assert "Reason: loaded from 2018-19.json" in timeline
         assert "Version" not in timeline
 
-    def test_a_status_changed_other_than_by_an_update_is_shown(self, client, coordinator):
-        drive = action("A1")
-        drive.status = Status.CANCELLED
-        drive.version += 1
-        drive._change_reason = "Corrected by the coordinator"
-        drive.save()
-        client.force_login(coordinator)
-
-        timeline = text(timeline_html(client.get(url(drive))))
-
-        assert "Changed: status" in timeline
-        assert "Status Not started Cancelled" in timeline
-        assert "Reason: Corrected by the coordinator" in timeline
-
     def test_restricted_actions_and_meetings_are_not_named(
         self, client, officer_wcc_ph, coordinator
     ):
