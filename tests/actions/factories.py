@@ -13,7 +13,9 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     agreement = factory.SubFactory(AgreementFactory)
     theme = factory.SubFactory(ThemeFactory, board=factory.SelfAttribute("..agreement.board"))
-    reference = factory.Sequence(lambda n: f"A{n}")
+    # "T" for test: the shipped plans number their actions A1, A2..., and a factory action
+    # added to one of them must never take a real reference.
+    reference = factory.Sequence(lambda n: f"T{n}")
     position = factory.Sequence(lambda n: n)
     description = factory.Sequence(lambda n: f"Deliver the plan's action number {n}")
     timescale = "July 2018"
