@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .minutes import tidy_minutes
+
 
 class ShortNameManager(models.Manager):
     """Fixtures and imports name organisations and bodies as people write them: "WCC PH"."""
@@ -292,3 +294,7 @@ class Meeting(models.Model):
         return (self.body.short_name, self.date.isoformat(), self.title)
 
     natural_key.dependencies = ["governance.body"]
+
+    def clean(self):
+        # Minutes pasted from Word, or loaded from a file, keep their bullets as "- " items.
+        self.minutes = tidy_minutes(self.minutes)

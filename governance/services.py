@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .minutes import tidy_minutes
 from .models import Body, Chair, Meeting, Person, ReportingLine
 from .selectors import partnership_bodies
 
@@ -225,7 +226,7 @@ def meeting_create(
         date=date,
         title=title,
         attendees=(attendees or "").strip(),
-        minutes=(minutes or "").strip(),
+        minutes=tidy_minutes(minutes),
         papers=(papers or "").strip(),
     )
     meeting._change_reason = "Meeting recorded"

@@ -13,6 +13,7 @@ from actions.partners import organisations_of, people_of
 from csa.models import Agreement
 from governance.access import access_for, can_manage_body, can_view_body_data
 from governance.clock import today
+from governance.minutes import minutes_blocks
 from governance.models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
 from governance.selectors import bodies_below, bodies_of
 from governance.services import current_chair_on, partnership_lines
@@ -203,7 +204,7 @@ def meeting_page(meeting: Meeting, user) -> dict:
         "arising": arising,
         "attendee_people": list(meeting.attendee_people.select_related("organisation")),
         "papers": [line.strip() for line in meeting.papers.splitlines() if line.strip()],
-        "minutes": [p.strip() for p in meeting.minutes.split("\n\n") if p.strip()],
+        "minutes": minutes_blocks(meeting.minutes),
         "can_manage": can_manage_body(user, meeting.body),
         # Nothing is agreed or received before the meeting takes place (see services).
         "has_taken_place": meeting.date <= day,
