@@ -3,11 +3,12 @@ from django import forms
 from csa.models import Theme
 from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
+from govuk.forms import GovukForm
 
 from .partners import partnership_organisations
 
 
-class ActionEditForm(forms.Form):
+class ActionEditForm(GovukForm, forms.Form):
     description = forms.CharField(
         label="What the action will do", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -16,10 +17,12 @@ class ActionEditForm(forms.Form):
         help_text='As the plan writes it, for example "July 2019", "To March 2020" or "TBC". '
         "The due date is worked out from it.",
         required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none(), required=False)
     lead_organisations = forms.ModelMultipleChoiceField(
         label="Lead organisations",
+        help_text="Choose every lead: the organisations and the partnership bodies.",
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -10,9 +10,6 @@ from .edit_services import action_update_details, may_edit_details, reason_requi
 from .models import Action
 from .services import ActionChangedError
 
-# The service's field names that the form shows under another name.
-FIELD_FOR_ERROR = {"leads": "lead_organisations"}
-
 
 def _get_action_for_user(request, pk):
     """The action if the user may see it (404 otherwise) and may edit it (403 otherwise)."""
@@ -61,10 +58,7 @@ def action_edit(request, pk):
             data["version"] = str(action.version)
             form.data = data
         except ValidationError as error:
-            for name, errors in error.error_dict.items():
-                field = FIELD_FOR_ERROR.get(name, name)
-                for message in ValidationError(errors).messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form.add_service_errors(error, {"leads": "lead_organisations"})
         else:
             messages.success(request, f"Action {action.reference} was changed.")
             return redirect("csa:agreement_detail", pk=action.agreement_id)

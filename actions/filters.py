@@ -13,6 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from csa.models import Theme
 from governance.models import Body, Organisation
+from govuk.forms import GovukDateField, GovukForm
 
 from . import reporting
 from .models import Action, ActionLead, today
@@ -45,7 +46,7 @@ SORTS = {
     "reference": ["agreement__board__name", "-agreement__period_start", "position", "reference"],
 }
 
-AS_OF_HELP = "For example, 2019-04-01. The status is the one on that day."
+AS_OF_HELP = "For example, 1 4 2019. The status is the one on that day."
 # Days outside these are typing mistakes, and would overflow the date arithmetic.
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY = datetime.date(2100, 12, 31)
@@ -54,13 +55,16 @@ LATEST_DAY = datetime.date(2100, 12, 31)
 def check_day(value: datetime.date | None, what: str) -> datetime.date | None:
     if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
         raise forms.ValidationError(
-            f"Enter {what} between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}, for example 2019-04-01."
+            f"Enter {what} between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}, for example 1 4 2019."
         )
     return value
 
 
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+class DayFilter(django_filters.Filter):
+    """A day typed in the GOV.UK date input (govuk.forms.GovukDateField); ?name=2019-04-01 as
+    well, as links write it."""
+
+    field_class = GovukDateField
 
 
 class AgreementChoiceField(forms.ModelChoiceField):
@@ -68,47 +72,12 @@ class AgreementChoiceField(forms.ModelChoiceField):
         return f"{obj.board.short_name} {obj.year_label}: {obj.title}"
 
 
-def style_for_govuk(form) -> None:
-    """GOV.UK classes and aria-describedby on the widgets, including the error states."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        bound = form[name]
-        errors = bool(form._errors) and name in form._errors  # no validation triggered here
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            continue  # drawn by the template, one GOV.UK checkbox per status
-        if isinstance(widget, forms.Select):
-            css = "govuk-select" + (" govuk-select--error" if errors else "")
-        else:
-            width = "govuk-input--width-10" if isinstance(widget, forms.DateInput) else ""
-            css = f"govuk-input {width}" + (" govuk-input--error" if errors else "")
-        widget.attrs["class"] = css.strip()
-        described = []
-        if field.help_text:
-            described.append(f"{bound.auto_id}-hint")
-        if errors:
-            described.append(f"{bound.auto_id}-error")
-        if described:
-            widget.attrs["aria-describedby"] = " ".join(described)
-        else:
-            widget.attrs.pop("aria-describedby", None)
-
-
-class GovukFormMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_for_govuk(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_for_govuk(self)
-
-
-class ActionFilterForm(GovukFormMixin, forms.Form):
+class ActionFilterForm(GovukForm, forms.Form):
     def clean_as_of(self):
         return check_day(self.cleaned_data.get("as_of"), "the “status as of” date")
 
 
-class PlanDayForm(GovukFormMixin, forms.Form):
+class PlanDayForm(GovukForm, forms.Form):
     """Which plan, on which day: the dashboard's and the board report's header."""
 
     agreement = AgreementChoiceField(
@@ -130,14 +99,13 @@ class PlanDayForm(GovukFormMixin, forms.Form):
             "not one you can see."
         },
     )
-    as_of = forms.DateField(
+    as_of = GovukDateField(
         required=False,
         label="As of",
-        input_formats=["%Y-%m-%d"],
+        what="the “as of” date",
         help_text=AS_OF_HELP,
-        widget=date_input(),
         error_messages={
-            "invalid": "Enter the “as of” date as a real date, for example 2019-04-01."
+            "invalid_text": "Enter the “as of” date as a real date, for example 1 4 2019."
         },
     )
 
@@ -166,15 +134,14 @@ class PlanDayForm(GovukFormMixin, forms.Form):
 
 
 class BoardReportForm(PlanDayForm):
-    since = forms.DateField(
+    since = GovukDateField(
         required=False,
         label="Last meeting",
-        input_formats=["%Y-%m-%d"],
+        what="the last meeting date",
         help_text="Actions completed after this day are listed. "
         "Leave it empty for the board's last meeting before the “as of” day.",
-        widget=date_input(),
         error_messages={
-            "invalid": "Enter the last meeting date as a real date, for example 2019-01-15."
+            "invalid_text": "Enter the last meeting date as a real date, for example 15 1 2019."
         },
     )
 
@@ -205,14 +172,13 @@ class ActionFilter(django_filters.FilterSet):
             "exist or is not one you can see."
         },
     )
-    as_of = django_filters.DateFilter(
+    as_of = DayFilter(
         label="Status as of",
         method="filter_nothing",
-        input_formats=["%Y-%m-%d"],
+        what="the “status as of” date",
         help_text=AS_OF_HELP,
-        widget=date_input(),
         error_messages={
-            "invalid": "Enter the “status as of” date as a real date, for example 2019-04-01."
+            "invalid_text": "Enter the “status as of” date as a real date, for example 1 4 2019."
         },
     )
     q = django_filters.CharFilter(
@@ -239,7 +205,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Status",
         field_name="status_on",
         choices=[(s.value, s.label) for s in reporting.STATUS_ORDER],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "app-checkboxes-inline"}),
         error_messages={"invalid_choice": "Choose statuses from the list."},
     )
     flag = django_filters.ChoiceFilter(

@@ -121,12 +121,12 @@ def action_update(request, pk):
                     expected_version=data["version"],
                 )
             except ActionChangedError as error:
-                form.apply_service_errors(error)
+                form.add_service_errors(error)
                 action.refresh_from_db(fields=["status", "version"])
                 form.show_version(action.version)
                 changed_by_someone_else = latest_update(action)
             except ValidationError as error:
-                form.apply_service_errors(error)
+                form.add_service_errors(error)
             else:
                 # The action's status, not the update's: an update about an earlier day does
                 # not replace a later one.

@@ -64,9 +64,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for govuk.forms.GovukRenderer
     "simple_history",
     "django_filters",
     "django_htmx",
+    "govuk",  # the GOV.UK forms layer: field templates, no models
     "governance",
     "csa",
     "actions",
@@ -194,6 +196,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own loggers write through the same handler once: left to Django's defaults,
+    # they would print through theirs and again through the root's.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # History: one index on (object id, history date) serves every "as it stood" query.

@@ -1,87 +1,22 @@
 """Forms of the governance pages. They check the shape of the input; the rules are in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from actions.models import Status
 from actions.partners import partnership_organisations, partnership_people
 from governance.models import Body, Organisation, Person
 from governance.selectors import partnership_bodies
+from govuk.forms import GovukDateField, GovukForm
 
 from .services import NO_LEAD_MESSAGE, NO_WHEN_MESSAGE
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
-DATE_HINT = "For example, 31/7/2019"
+DATE_HINT = "For example, 31 7 2019"
 
 
-class DateField(forms.DateField):
-    """A day written the British way, with a message saying how to write it."""
-
-    def __init__(self, *, what="the date", **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter {what}.",
-                "invalid": f"Enter {what} as day/month/year, for example 31/7/2019.",
-            },
-        )
-        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y"))
-        super().__init__(**kwargs)
-
-
-class GovukFormMixin:
-    """GOV.UK classes and error state on every widget, so that templates stay simple."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self.fields.values():
-            widget = bound.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            css = {forms.Textarea: "govuk-textarea", forms.Select: "govuk-select"}.get(
-                type(widget), "govuk-input"
-            )
-            if isinstance(widget, forms.DateInput):
-                css += " govuk-input--width-10"
-            widget.attrs["class"] = css
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self):
-        """The error state of the fields with errors (after validation, and after a service
-        refused the input). Not in __init__: reading self.errors there would validate the
-        form before subclasses have set their querysets."""
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            base = widget.attrs.get("class", "govuk-input").split()[0]
-            if f"{base}--error" not in widget.attrs["class"]:
-                widget.attrs["class"] += f" {base}--error"
-            # Django links the hint by itself, but only when nothing else is described.
-            described = [f"id_{name}_helptext"] if self.fields[name].help_text else []
-            widget.attrs["aria-describedby"] = " ".join([*described, f"id_{name}_error"])
-
-    def add_service_errors(self, error: ValidationError, field_map=None):
-        """Put a service's ValidationError on the fields it names (or on the form)."""
-        field_map = field_map or {}
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = field_map.get(key, key)
-            for message in ValidationError(errors).messages:
-                self.add_error(name if name in self.fields else None, message)
-        self.mark_errors()
-
-
-class MeetingForm(GovukFormMixin, forms.Form):
-    date = DateField(what="the date of the meeting", help_text=DATE_HINT)
+class MeetingForm(GovukForm, forms.Form):
+    date = GovukDateField(
+        what="the date of the meeting", label="Date of the meeting", help_text=DATE_HINT
+    )
     title = forms.CharField(
         max_length=300,
         error_messages={"required": "Enter the title of the meeting, for example the agenda item."},
@@ -117,7 +52,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
         ).order_by("name")
 
 
-class ActionArisingForm(GovukFormMixin, forms.Form):
+class ActionArisingForm(GovukForm, forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What was agreed",
@@ -135,7 +70,7 @@ class ActionArisingForm(GovukFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Lead partnership bodies",
     )
-    due_date = DateField(what="the due date", required=False, help_text=DATE_HINT)
+    due_date = GovukDateField(what="the due date", required=False, help_text=DATE_HINT)
     timescale = forms.CharField(
         required=False,
         max_length=200,
@@ -168,7 +103,7 @@ class ActionArisingForm(GovukFormMixin, forms.Form):
         )
 
 
-class ProgressLinkForm(GovukFormMixin, forms.Form):
+class ProgressLinkForm(GovukForm, forms.Form):
     updates = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -190,7 +125,7 @@ class ProgressLinkForm(GovukFormMixin, forms.Form):
         )
 
 
-class ProgressRecordForm(GovukFormMixin, forms.Form):
+class ProgressRecordForm(GovukForm, forms.Form):
     action = forms.ModelChoiceField(
         queryset=None,
         empty_label="Choose an action",
@@ -220,14 +155,14 @@ class ProgressRecordForm(GovukFormMixin, forms.Form):
         self.fields["action"].label_from_instance = lambda a: f"{a.reference} {a.description[:90]}"
 
 
-class ChairChangeForm(GovukFormMixin, forms.Form):
+class ChairChangeForm(GovukForm, forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label="New chair",
         empty_label="Choose a person",
         error_messages={"required": "Choose the person who takes the chair."},
     )
-    start = DateField(
+    start = GovukDateField(
         what="the date the new chair takes over",
         label="Takes the chair on",
         help_text=DATE_HINT + ". The current chair’s period ends the day before.",
@@ -247,7 +182,7 @@ class ChairChangeForm(GovukFormMixin, forms.Form):
         )
 
 
-class AgendaForm(GovukFormMixin, forms.Form):
-    date = DateField(
+class AgendaForm(GovukForm, forms.Form):
+    date = GovukDateField(
         what="the date of the next meeting", label="Date of the next meeting", help_text=DATE_HINT
     )

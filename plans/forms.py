@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from govuk.forms import GovukForm
+
 from .history import FIRST_YEAR, LAST_YEAR, MomentOutOfRange, parse_moment
 from .models import RolloverDecision
 from .services import ActionChoice, choice_field
@@ -12,6 +14,7 @@ class MomentField(forms.CharField):
     """A date, or a date and time, as typed: "2019-03-31" or "2019-03-31T18:00"."""
 
     def __init__(self, *, label, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-20"}))
         super().__init__(label=label, max_length=40, **kwargs)
 
     def clean(self, value):
@@ -32,7 +35,7 @@ class MomentField(forms.CharField):
         return moment
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(GovukForm, forms.Form):
     at = MomentField(label="Show as it stood on", required=False, help_text=MOMENT_HINT)
 
     def clean_at(self):
@@ -46,7 +49,7 @@ class AsOfForm(forms.Form):
         return min(moment, timezone.now())
 
 
-class CompareDatesForm(forms.Form):
+class CompareDatesForm(GovukForm, forms.Form):
     from_ = MomentField(label="From", help_text=MOMENT_HINT)
     to = MomentField(label="To", help_text=MOMENT_HINT)
 
@@ -62,7 +65,7 @@ class CompareDatesForm(forms.Form):
         return cleaned
 
 
-class RolloverForm(forms.Form):
+class RolloverForm(GovukForm, forms.Form):
     """One row per action of last year's plan: carry forward (with its wording) or close."""
 
     def __init__(self, *args, actions, **kwargs):
@@ -86,6 +89,7 @@ class RolloverForm(forms.Form):
             self.fields[choice_field(action.pk, "timescale")] = forms.CharField(
                 label=f"Timescale of {name} next year",
                 initial=action.timescale,
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
                 required=False,
                 strip=True,
             )

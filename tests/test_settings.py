@@ -78,3 +78,22 @@ def test_a_one_off_command_runs_without_a_key_but_serving_refuses():
     served = _manage("runserver", "127.0.0.1:8765", "--noreload")
     assert served.returncode != 0
     assert "SECRET_KEY is not set" in served.stderr
+
+
+def test_a_django_log_line_is_written_once():
+    """A "Forbidden" line was printed twice: by Django's handler and again by the root's."""
+    import logging.config
+
+    from django.conf import settings
+    from django.utils.log import DEFAULT_LOGGING
+
+    # As Django sets logging up at start: its defaults, then ours.
+    logging.config.dictConfig(DEFAULT_LOGGING)
+    logging.config.dictConfig(settings.LOGGING)
+    logger = logging.getLogger("django.request")
+    handlers = []
+    while logger is not None:
+        # pytest's own capture handlers are not the server's.
+        handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    assert len(handlers) == 1

@@ -217,5 +217,5 @@ def test_the_chair_page_refuses_an_overlapping_period_naming_the_start(client, p
     page = response.content.decode()
     assert "<title>Error: " in page
     assert "This overlaps First Successor" in page
-    assert 'href="#id_start"' in page  # the error summary links to the start field
+    assert 'href="#id_start_0"' in page  # the error summary links to the start's day box
     assert Chair.objects.filter(body=psg).count() == count

@@ -112,11 +112,14 @@ def test_the_agenda_dates_error_is_announced_with_the_input(client, psg, chair):
     client.force_login(chair)
     response = client.get(reverse("governance:agenda", args=[psg.pk]) + "?date=31-31-2018")
     page = response.content.decode()
-    field = re.search(r"<input[^>]*name=\"date\"[^>]*>", page).group(0)
-    described = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
-    assert "id_date_error" in described and "id_date_helptext" in described
-    assert 'id="id_date_error"' in page and 'id="id_date_helptext"' in page
-    assert "govuk-input--error" in field
+    # The GOV.UK date input: the fieldset names the hint and the error, each box is marked.
+    fieldset = re.search(r'<fieldset[^>]*aria-describedby="([^"]+)"', page)
+    described = fieldset.group(1).split()
+    assert "id_date-error" in described and "id_date-hint" in described
+    assert 'id="id_date-error"' in page and 'id="id_date-hint"' in page
+    for part in ("date_0", "date_1", "date_2"):
+        box = re.search(rf"<input[^>]*name=\"{part}\"[^>]*>", page).group(0)
+        assert "govuk-input--error" in box
 
 
 def test_the_restricted_page_is_titled_as_an_error(client, scb, officer_wcc_ph):
