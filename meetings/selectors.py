@@ -10,12 +10,13 @@ from django.http import Http404
 
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 from actions.partners import organisations_of, people_of
+from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for, can_manage_body, can_view_body_data
 from governance.clock import today
 from governance.models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
-from governance.selectors import bodies_below, bodies_of
-from governance.services import current_chair_on, partnership_lines
+from governance.selectors import bodies_of
+from governance.services import current_chair_on
 
 from .services import agreement_for_meeting
 
@@ -35,22 +36,6 @@ def get_organisation_for_user(user, pk) -> Organisation:
 def action_rows(queryset, user, as_of: datetime.date) -> list:
     """The visible actions of `queryset` as rows on a day (ActionQuerySet.rows), in plan order."""
     return list(queryset.visible_to(user).rows(as_of).order_by("position", "reference"))
-
-
-def overseen_actions(body: Body, agreement):
-    """The actions of `agreement` that `body` oversees.
-
-    A board oversees its whole plan. Any other body oversees the actions that it leads or that
-    bodies reporting to it (directly or through others) lead, and those arising from its own
-    meetings.
-    """
-    qs = Action.objects.filter(agreement=agreement)
-    if body.partnership_id is None and agreement.board_id == body.pk:
-        return qs
-    lines = list(partnership_lines(body.board))
-    body_ids = {body.pk} | bodies_below(body, lines)
-    led = ActionLead.objects.filter(body_id__in=body_ids).values("action_id")
-    return qs.filter(Q(pk__in=led) | Q(origin_meeting__body=body))
 
 
 @dataclass
