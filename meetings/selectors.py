@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from actions.hooks import round_marks
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 from actions.partners import organisations_of, people_of
 from actions.selectors import overseen_actions
@@ -152,6 +153,9 @@ def agenda(body: Body, user, meeting_date: datetime.date):
         return None, last, []
     since = last.date if last else None
     rows = action_rows(overseen_actions(body, agreement), user, meeting_date)
+    # An update round for the meeting on that day (reminders, through actions.hooks).
+    update_round = round_marks(body=body, meeting_date=meeting_date, user=user)
+    unanswered = update_round.unanswered_ids if update_round else frozenset()
     items = []
     for action in rows:
         if action.status_on in CLOSED_STATUSES:
@@ -165,6 +169,8 @@ def agenda(body: Body, user, meeting_date: datetime.date):
             reasons.append("No update yet")
         elif since is not None and action.last_update_on < since:
             reasons.append(f"No update since {since:%-d %B %Y}")
+        if action.pk in unanswered:
+            reasons.append("No update in the update round")
         if reasons:
             items.append(AgendaItem(action=action, reasons=reasons))
     return agreement, last, items
@@ -190,6 +196,7 @@ def meeting_page(meeting: Meeting, user) -> dict:
         "papers": [line.strip() for line in meeting.papers.splitlines() if line.strip()],
         "minutes": [p.strip() for p in meeting.minutes.split("\n\n") if p.strip()],
         "can_manage": can_manage_body(user, meeting.body),
+        "update_round": round_marks(body=meeting.body, meeting_date=meeting.date, user=user),
         # Nothing is agreed or received before the meeting takes place (see services).
         "has_taken_place": meeting.date <= day,
     }

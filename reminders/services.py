@@ -137,6 +137,8 @@ def send_deliver(*, claim: ReminderSend, message) -> bool:
 
 def _claim_and_send(*, user, kind, day, subject, actions, template, context, update_round=None):
     """'sent', 'failed' or 'skipped' (someone else's to send)."""
+    for action in actions:
+        action.update_url = mail.update_url(action)
     claim = send_claim(
         user=user,
         kind=kind,
@@ -168,7 +170,6 @@ def digest_send(*, user, preference, day: datetime.date, actions) -> str:
         "groups": group_by_plan(actions),
         "preference": preference,
         "user": user,
-        "update_urls": {a.pk: mail.update_url(a) for a in actions},
         "due_soon_days": settings.DUE_SOON_DAYS,
         "stale_after_days": settings.STALE_AFTER_DAYS,
     }
@@ -261,7 +262,7 @@ def round_send(*, update_round: UpdateRound, kind: str) -> dict[str, int]:
             "meeting": meeting,
             "actions": actions,
             "reminder": reminder,
-            "update_urls": {a.pk: mail.update_url(a) for a in actions},
+            "user": user,
         }
         outcome = _claim_and_send(
             user=user,
