@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from . import charts, exports, reporting
+from . import charts, exports, hooks, reporting
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
 from .models import Action, today
 
@@ -158,6 +158,8 @@ def _board_report_context(request):
             since=form.cleaned_data.get("since") and since.isoformat(),
         ),
         pdf_available=pdf_available(),
+        # The update round for the board's meeting on the report's day, if one was opened.
+        update_round=hooks.round_marks(body=agreement.board, meeting_date=as_of, user=user),
         generated_on=today(),
     )
     return True, context

@@ -143,6 +143,20 @@ class ActionQuerySet(models.QuerySet):
             return self.filter(leads__body=body).distinct()
         return self
 
+    def led_by_user(self, user):
+        """The actions that `user` leads: those their organisation, or any body they belong
+        to, leads. One rule for "my actions", reminders, update rounds and calendar feeds.
+
+        Not led_by: that takes one party, and a user leads through their organisation OR any
+        body they belong to, all at once. pk__in rather than a join, so that an action led
+        twice by the user comes once.
+        """
+        access = access_for(user)
+        led = Q(body_id__in=access.body_ids)
+        if access.organisation_id is not None:
+            led |= Q(organisation_id=access.organisation_id)
+        return self.filter(pk__in=ActionLead.objects.filter(led).values("action_id"))
+
     def visible_to(self, user):
         """The actions `user` may see: the one restricted rule, for live pages, past views,
         exports and commands alike.

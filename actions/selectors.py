@@ -14,6 +14,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from csa.models import Theme
 from governance.access import access_for, can_update, can_view_body_data
 from governance.models import Body, Meeting, Organisation
+from governance.selectors import bodies_below
+from governance.services import partnership_lines
 
 from .models import Action, ActionLead, ProgressUpdate, user_display_name
 from .reporting import theme_descendant_ids
@@ -49,14 +51,7 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
     """The actions the user looks after, ready for the rows of "my actions"."""
     queryset = Action.objects.visible_to(user)
     if my_actions_scope(user) is Scope.LED:
-        # Not ActionQuerySet.led_by: that takes one party, and a user leads through their
-        # organisation OR any body they belong to, all at once.
-        access = access_for(user)
-        led = Q(body_id__in=access.body_ids)
-        if access.organisation_id is not None:
-            led |= Q(organisation_id=access.organisation_id)
-        # pk__in rather than a join, so that an action led twice by the user is listed once.
-        queryset = queryset.filter(pk__in=ActionLead.objects.filter(led).values("action_id"))
+        queryset = queryset.led_by_user(user)
     if status:
         queryset = queryset.filter(status=status)
     if theme is not None:
@@ -73,6 +68,22 @@ def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | N
         "position",
         "reference",
     )
+
+
+def overseen_actions(body: Body, agreement):
+    """The actions of `agreement` that `body` oversees.
+
+    A board oversees its whole plan. Any other body oversees the actions that it leads or that
+    bodies reporting to it (directly or through others) lead, and those arising from its own
+    meetings.
+    """
+    qs = Action.objects.filter(agreement=agreement)
+    if body.partnership_id is None and agreement.board_id == body.pk:
+        return qs
+    lines = list(partnership_lines(body.board))
+    body_ids = {body.pk} | bodies_below(body, lines)
+    led = ActionLead.objects.filter(body_id__in=body_ids).values("action_id")
+    return qs.filter(Q(pk__in=led) | Q(origin_meeting__body=body))
 
 
 def themes_for(user):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "actions",
     "plans",
     "meetings",
+    "reminders",
     "bench",  # the synthetic-data generator command; no models
 ]
 
@@ -190,6 +191,8 @@ DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "60"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Community Safety Action Plans")
+# Where the site is served, for the links in emails and calendar feeds (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

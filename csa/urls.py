@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("agreements/", include("plans.urls", namespace="csa")),
     path("governance/", include("meetings.urls", namespace="governance")),
+    path("", include("reminders.urls", namespace="reminders")),
     path("", include("actions.urls", namespace="actions")),
 ]

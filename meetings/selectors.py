@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from actions.hooks import round_marks
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 from actions.partners import organisations_of, people_of
+from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for, can_manage_body, can_view_body_data
 from governance.clock import today
 from governance.minutes import minutes_blocks
 from governance.models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
-from governance.selectors import bodies_below, bodies_of
-from governance.services import current_chair_on, partnership_lines
+from governance.selectors import bodies_of
+from governance.services import current_chair_on
 
 from .services import agreement_for_meeting
 
@@ -36,22 +38,6 @@ def get_organisation_for_user(user, pk) -> Organisation:
 def action_rows(queryset, user, as_of: datetime.date) -> list:
     """The visible actions of `queryset` as rows on a day (ActionQuerySet.rows), in plan order."""
     return list(queryset.visible_to(user).rows(as_of).order_by("position", "reference"))
-
-
-def overseen_actions(body: Body, agreement):
-    """The actions of `agreement` that `body` oversees.
-
-    A board oversees its whole plan. Any other body oversees the actions that it leads or that
-    bodies reporting to it (directly or through others) lead, and those arising from its own
-    meetings.
-    """
-    qs = Action.objects.filter(agreement=agreement)
-    if body.partnership_id is None and agreement.board_id == body.pk:
-        return qs
-    lines = list(partnership_lines(body.board))
-    body_ids = {body.pk} | bodies_below(body, lines)
-    led = ActionLead.objects.filter(body_id__in=body_ids).values("action_id")
-    return qs.filter(Q(pk__in=led) | Q(origin_meeting__body=body))
 
 
 @dataclass
@@ -168,6 +154,9 @@ def agenda(body: Body, user, meeting_date: datetime.date):
         return None, last, []
     since = last.date if last else None
     rows = action_rows(overseen_actions(body, agreement), user, meeting_date)
+    # An update round for the meeting on that day (reminders, through actions.hooks).
+    update_round = round_marks(body=body, meeting_date=meeting_date, user=user)
+    unanswered = update_round.unanswered_ids if update_round else frozenset()
     items = []
     for action in rows:
         if action.status_on in CLOSED_STATUSES:
@@ -181,6 +170,8 @@ def agenda(body: Body, user, meeting_date: datetime.date):
             reasons.append("No update yet")
         elif since is not None and action.last_update_on < since:
             reasons.append(f"No update since {since:%-d %B %Y}")
+        if action.pk in unanswered:
+            reasons.append("No update in the update round")
         if reasons:
             items.append(AgendaItem(action=action, reasons=reasons))
     return agreement, last, items
@@ -206,6 +197,7 @@ def meeting_page(meeting: Meeting, user) -> dict:
         "papers": [line.strip() for line in meeting.papers.splitlines() if line.strip()],
         "minutes": minutes_blocks(meeting.minutes),
         "can_manage": can_manage_body(user, meeting.body),
+        "update_round": round_marks(body=meeting.body, meeting_date=meeting.date, user=user),
         # Nothing is agreed or received before the meeting takes place (see services).
         "has_taken_place": meeting.date <= day,
     }

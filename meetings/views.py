@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from actions.hooks import round_marks
 from actions.models import Action
 from governance import graph
 from governance import selectors as governance_selectors
@@ -224,7 +225,13 @@ def agenda(request, pk):
     if form.is_valid():
         meeting_date = form.cleaned_data["date"]
         agreement, last, items = selectors.agenda(body, request.user, meeting_date)
-        context.update(meeting_date=meeting_date, agreement=agreement, previous=last, items=items)
+        context.update(
+            meeting_date=meeting_date,
+            agreement=agreement,
+            previous=last,
+            items=items,
+            update_round=round_marks(body=body, meeting_date=meeting_date, user=request.user),
+        )
     return render(request, "governance/agenda.html", context)
 
 

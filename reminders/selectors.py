@@ -1,0 +1,256 @@
+"""Reads for reminders, rounds, the sends list and the calendar feeds.
+
+Every list of actions here starts from Action.objects.visible_to(user) for the person the
+email or feed is for, so that a restricted body's action never reaches someone who may not
+read it; and "led by" is ActionQuerySet.led_by_user, the rule of "my actions".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
+
+from actions.hooks import RoundMarks
+from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.selectors import overseen_actions
+from csa.models import Agreement
+from governance.access import access_for, can_view_body_data
+from governance.models import Body, Role
+
+from .models import Frequency, ReminderPreference, ReminderSend, UpdateRound
+
+# --- Who is reminded, and when --------------------------------------------------------------
+
+
+def people_to_remind():
+    """Every active account with a person, an email address and a role in a partnership."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, person__isnull=False)
+        .exclude(email="")
+        .filter(Exists(Role.objects.filter(user=OuterRef("pk"))))
+        .select_related("person__organisation", "reminder_preference")
+        .order_by("pk")
+    )
+
+
+def preference_of(user) -> ReminderPreference:
+    """The user's saved preference, or the default one (daily), unsaved."""
+    try:
+        return user.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return ReminderPreference(user=user)
+
+
+def wants_digest_on(preference: ReminderPreference, day: datetime.date) -> bool:
+    if preference.frequency == Frequency.DAILY:
+        return True
+    if preference.frequency == Frequency.WEEKLY:
+        return day.weekday() == preference.weekday
+    return False  # rounds only
+
+
+def current_plans_of(user, day: datetime.date):
+    """The ids of the agreements that the user's partnerships work to on `day`: superseded
+    years and drafts are left out (AgreementQuerySet.current_for, once per board)."""
+    boards = Body.objects.filter(pk__in=access_for(user).board_ids)
+    return Agreement.objects.current_ids_for(boards, day)
+
+
+def digest_actions(user, day: datetime.date) -> list[Action]:
+    """The actions to chase `user` about on `day`: those they lead in their partnerships'
+    current plans that are overdue, due soon or stale on that day (the read model's flags),
+    in plan order."""
+    return list(
+        Action.objects.visible_to(user)
+        .led_by_user(user)
+        .filter(agreement_id__in=current_plans_of(user, day))
+        .rows(day)
+        .filter(Q(is_overdue=True) | Q(is_due_soon=True) | Q(is_stale=True))
+        .order_by(
+            "agreement__board__name",
+            "-agreement__period_start",
+            F("theme__position").asc(nulls_last=True),
+            "position",
+            "reference",
+        )
+    )
+
+
+@dataclass
+class PlanGroup:
+    agreement: Agreement
+    actions: list = field(default_factory=list)
+
+
+def group_by_plan(actions) -> list[PlanGroup]:
+    """Rows already ordered by plan, gathered under their plan."""
+    groups: list[PlanGroup] = []
+    for action in actions:
+        if not groups or groups[-1].agreement.pk != action.agreement_id:
+            groups.append(PlanGroup(agreement=action.agreement))
+        groups[-1].actions.append(action)
+    return groups
+
+
+# --- Update rounds ---------------------------------------------------------------------------
+
+
+def round_agreement(meeting) -> Agreement | None:
+    """The plan a meeting's round asks about: the board's current one on the meeting day."""
+    return Agreement.objects.current_for(meeting.body.board, meeting.date)
+
+
+def round_candidate_actions(meeting, agreement, user, day: datetime.date):
+    """What a round may ask about: the actions of the plan that the meeting's body oversees,
+    open on `day`, that the coordinator may see, in plan order."""
+    return (
+        overseen_actions(meeting.body, agreement)
+        .visible_to(user)
+        .with_progress(day)
+        .exclude(status_on__in=CLOSED_STATUSES)
+        .order_by("position", "reference")
+    )
+
+
+def _answered(update_round):
+    """True for an action of the round that had a progress update recorded since it opened."""
+    return Exists(
+        ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), recorded_at__gte=update_round.opened_at
+        )
+    )
+
+
+def round_rows(update_round, user, day: datetime.date) -> list[Action]:
+    """The round's actions as rows on `day`, each with `round_answered_at`: when the first
+    progress update since the round opened was recorded, or None."""
+    first_answer = (
+        ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), recorded_at__gte=update_round.opened_at
+        )
+        .order_by("recorded_at")
+        .values("recorded_at")[:1]
+    )
+    return list(
+        update_round.actions.visible_to(user)
+        .rows(day)
+        .annotate(round_answered_at=Subquery(first_answer))
+        .order_by("position", "reference")
+    )
+
+
+def round_recipients(update_round, *, unanswered_only: bool = False) -> list[tuple]:
+    """(user, [actions]) for every lead with an action in the round: the actions of the
+    round that the user leads and may see (only those not answered yet, if asked)."""
+    board = update_round.meeting.body.board
+    recipients = []
+    for user in people_to_remind().filter(partnership_roles__board=board).distinct():
+        actions = update_round.actions.visible_to(user).led_by_user(user)
+        if unanswered_only:
+            actions = actions.exclude(_answered(update_round))
+        actions = list(actions.select_related("agreement").order_by("position", "reference"))
+        if actions:
+            recipients.append((user, actions))
+    return recipients
+
+
+def rounds_for_meeting(meeting):
+    return UpdateRound.objects.filter(meeting=meeting).order_by("-opened_at", "-pk")
+
+
+def round_marks_for_meeting(*, body, meeting_date: datetime.date, user) -> RoundMarks | None:
+    """The provider for actions.hooks: the latest round for `body`'s meeting on the day."""
+    if not can_view_body_data(user, body):
+        return None
+    update_round = (
+        UpdateRound.objects.filter(meeting__body=body, meeting__date=meeting_date)
+        .select_related("meeting__body")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if update_round is None:
+        return None
+    answered = dict(
+        update_round.actions.visible_to(user)
+        .annotate(answered=_answered(update_round))
+        .values_list("pk", "answered")
+    )
+    meeting = update_round.meeting
+    return RoundMarks(
+        label=f"Update round for the {meeting.body.short_name} meeting of {meeting.date:%-d %B %Y}",
+        url=reverse("reminders:round_detail", args=[update_round.pk]),
+        opened_at=update_round.opened_at,
+        deadline=update_round.deadline,
+        answered_ids=frozenset(pk for pk, yes in answered.items() if yes),
+        unanswered_ids=frozenset(pk for pk, yes in answered.items() if not yes),
+    )
+
+
+# --- What was sent ---------------------------------------------------------------------------
+
+
+def sends_for(user):
+    """The emails sent about the partnerships the user coordinates (all, for an admin),
+    newest first, with the actions of those partnerships that each listed."""
+    access = access_for(user)
+    sends = ReminderSend.objects.select_related(
+        "user__person", "update_round__meeting__body"
+    ).order_by("-claimed_at", "-pk")
+    actions = Action.objects.select_related("agreement").order_by("agreement_id", "position")
+    if not access.is_admin:
+        boards = access.coordinator_board_ids
+        ours = Action.objects.filter(agreement__board_id__in=boards)
+        sends = sends.filter(
+            Exists(
+                ReminderSend.actions.through.objects.filter(
+                    remindersend_id=OuterRef("pk"), action__in=ours
+                )
+            )
+        )
+        actions = actions.filter(agreement__board_id__in=boards)
+    return sends.prefetch_related(Prefetch("actions", queryset=actions, to_attr="listed"))
+
+
+# --- Calendar feeds --------------------------------------------------------------------------
+
+
+def preference_by_token(token: str) -> ReminderPreference | None:
+    return (
+        ReminderPreference.objects.filter(feed_token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def feed_actions(user, day: datetime.date):
+    """The actions in a person's feed: those they lead and may see, with a due date, in
+    agreed plans (not drafts), with their status on `day`."""
+    return (
+        Action.objects.visible_to(user)
+        .led_by_user(user)
+        .exclude(agreement__status=Agreement.Status.DRAFT)
+        .filter(due_date__isnull=False)
+        .rows(day)
+        .order_by("due_date", "reference")
+    )
+
+
+def partnership_feed_boards(user):
+    """The boards whose whole plan the user may subscribe to: where they chair or coordinate."""
+    access = access_for(user)
+    if access.is_admin:
+        return Body.objects.filter(partnership__isnull=True)
+    return Body.objects.filter(pk__in=access.chair_board_ids | access.coordinator_board_ids)
+
+
+def partnership_feed_actions(user, board, day: datetime.date):
+    return (
+        Action.objects.visible_to(user)
+        .filter(agreement__board=board, due_date__isnull=False)
+        .exclude(agreement__status=Agreement.Status.DRAFT)
+        .rows(day)
+        .order_by("due_date", "reference")
+    )
