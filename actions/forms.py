@@ -68,6 +68,15 @@ class ProgressUpdateForm(GovukForm, forms.Form):
 
 
 class MyActionsFilterForm(GovukForm, forms.Form):
+    plans = forms.ChoiceField(
+        label="Plans",
+        required=False,
+        choices=[
+            ("current", "The plan in force"),
+            ("all", "Every plan, earlier years too"),
+        ],
+        error_messages={"invalid_choice": "Choose which plans to show from the list"},
+    )
     status = forms.ChoiceField(
         label="Status",
         required=False,

@@ -11,7 +11,7 @@ from enum import Enum
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
-from csa.models import Theme
+from csa.models import Agreement, Theme
 from governance.access import access_for, can_update, can_view_body_data
 from governance.models import Body, Meeting, Organisation
 from governance.selectors import bodies_below
@@ -47,9 +47,24 @@ def my_actions_scope(user) -> Scope:
     return Scope.LED
 
 
-def my_actions(user, *, as_of: datetime.date, status: str = "", theme: Theme | None = None):
-    """The actions the user looks after, ready for the rows of "my actions"."""
+def my_actions(
+    user,
+    *,
+    as_of: datetime.date,
+    status: str = "",
+    theme: Theme | None = None,
+    every_plan: bool = False,
+):
+    """The actions the user looks after, ready for the rows of "my actions": by default only
+    those of each partnership's current plan (in force, else the latest agreed:
+    AgreementQuerySet.current_for), where the actions arising of its meetings go too."""
     queryset = Action.objects.visible_to(user)
+    if not every_plan:
+        boards = Body.objects.filter(partnership__isnull=True)
+        access = access_for(user)
+        if not access.is_admin:
+            boards = boards.filter(pk__in=access.board_ids)
+        queryset = queryset.filter(agreement__in=Agreement.objects.current_ids_for(boards, as_of))
     if my_actions_scope(user) is Scope.LED:
         queryset = queryset.led_by_user(user)
     if status:
@@ -102,7 +117,11 @@ def decorate_rows(actions, user) -> list[Action]:
     `actions` must come from ActionQuerySet.rows() (leads prefetched: no query per row)."""
     rows = []
     for action in actions:
-        action.user_can_update = can_update(user, action, lead_rows=list(action.leads.all()))
+        # A superseded year is the record of that year: its open actions were carried
+        # forward or closed at roll-over, so the list does not offer to update them.
+        action.user_can_update = action.agreement.status != Agreement.Status.SUPERSEDED and (
+            can_update(user, action, lead_rows=list(action.leads.all()))
+        )
         rows.append(action)
     return rows
 

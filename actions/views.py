@@ -46,10 +46,14 @@ def my_actions(request):
     scope = my_actions_scope(request.user)
     form = MyActionsFilterForm(request.GET or None, themes=themes_for(request.user))
     status = theme = None
+    every_plan = False
     if form.is_bound:
         form.is_valid()
         status, theme = form.valid_value("status"), form.valid_value("theme")
-    actions = my_actions_queryset(request.user, as_of=as_of, status=status or "", theme=theme)
+        every_plan = form.valid_value("plans") == "all"
+    actions = my_actions_queryset(
+        request.user, as_of=as_of, status=status or "", theme=theme, every_plan=every_plan
+    )
     page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = decorate_rows(page_obj.object_list, request.user)
     other_params = request.GET.copy()

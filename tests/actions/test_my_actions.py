@@ -19,6 +19,8 @@ from tests.governance.factories import make_user
 YEAR_2018 = datetime.date(2018, 4, 1)
 YEAR_2017 = datetime.date(2017, 4, 1)
 URL = "/my-actions/"
+# Every plan, earlier years too; by default only the plan in force is listed.
+ALL_PLANS = {"plans": "all"}
 
 
 def action(reference, year=YEAR_2018):
@@ -53,7 +55,7 @@ def test_home_goes_to_my_actions(client, officer_wcc_ph):
 def test_an_officer_sees_what_their_organisation_leads(client, officer_wcc_ph):
     client.force_login(officer_wcc_ph)
 
-    response = client.get(URL)
+    response = client.get(URL, ALL_PLANS)
 
     assert response.status_code == 200
     expected = set(
@@ -77,7 +79,7 @@ def test_an_officer_also_sees_what_their_bodies_lead(client, scb):
     )
     client.force_login(member)
 
-    listed = listed_descriptions(client.get(URL))
+    listed = listed_descriptions(client.get(URL, ALL_PLANS))
 
     assert action("A2").description in listed  # DAF
     assert action("A8", YEAR_2017).description in listed  # WM Police
@@ -87,7 +89,7 @@ def test_an_officer_also_sees_what_their_bodies_lead(client, scb):
 def test_grouped_by_agreement_current_year_first_then_theme(client, officer_wcc_ph):
     client.force_login(officer_wcc_ph)
 
-    html = client.get(URL).content.decode()
+    html = client.get(URL, ALL_PLANS).content.decode()
 
     year_2018 = html.index("Community Safety Agreement 2018 to 2019 (2018-19)")
     year_2017 = html.index("Community Safety Agreement 2017 to 2018 (2017-18)")
@@ -194,7 +196,7 @@ class TestFilters:
         harm = Theme.objects.get(board__short_name="SCB", key="harm-reduction")
         client.force_login(officer_wcc_ph)
 
-        response = client.get(URL, {"theme": harm.pk})
+        response = client.get(URL, {"theme": harm.pk, **ALL_PLANS})
 
         listed = listed_descriptions(response)
         expected = set(
@@ -276,7 +278,7 @@ class TestOtherRoles:
     def test_the_chair_reads_all_of_the_partnership(self, client, chair):
         client.force_login(chair)
 
-        response = client.get(URL)
+        response = client.get(URL, ALL_PLANS)
 
         visible = set(Action.objects.visible_to(chair).values_list("description", flat=True))
         assert listed_descriptions(response) == visible
@@ -287,13 +289,14 @@ class TestOtherRoles:
     def test_the_coordinator_may_update_all(self, client, coordinator):
         client.force_login(coordinator)
 
-        response = client.get(URL)
+        response = client.get(URL, ALL_PLANS)
 
         assert listed_descriptions(response) == set(
             Action.objects.values_list("description", flat=True)
         )
         assert "can update any of them" in text(response)
-        for target in Action.objects.all():
+        # Any action of a plan still worked to; a superseded year's are its record.
+        for target in Action.objects.exclude(agreement__status="superseded"):
             assert reverse("actions:action_update", args=[target.pk]) in response.content.decode()
 
     def test_an_outsider_sees_nothing_of_this_partnership(self, client, worcestershire, outsider):
@@ -360,3 +363,27 @@ def test_a_fixed_number_of_queries_whatever_the_size(
 
     assert large == small
     assert len(listed_descriptions(large_response)) == len(listed_descriptions(small_response)) + 30
+
+
+def test_by_default_only_the_plan_in_force(client, officer_wcc_ph):
+    """The WCC Public Health officer saw 17 actions, 10 of them from the superseded 2017-18
+    plan, all flagged and offered "Update". By default: the current plan only."""
+    client.force_login(officer_wcc_ph)
+    current = set(
+        Action.objects.filter(
+            leads__organisation__short_name="WCC PH", agreement__period_start="2018-04-01"
+        ).values_list("description", flat=True)
+    )
+    assert listed_descriptions(client.get(URL)) == current
+    page = text(client.get(URL))
+    assert "2017-18" not in page and "Superseded" not in page
+
+
+def test_earlier_plans_are_shown_as_superseded_and_not_offered_for_update(client, officer_wcc_ph):
+    client.force_login(officer_wcc_ph)
+    response = client.get(URL, ALL_PLANS)
+    assert "Superseded" in text(response)
+    old = action("A8", datetime.date(2017, 4, 1))
+    assert reverse("actions:action_update", args=[old.pk]) not in response.content.decode()
+    current = client.get(URL).content.decode()
+    assert reverse("actions:action_update", args=[action("A1").pk]) in current
