@@ -20,6 +20,8 @@ def site(request):
         manages_people = access.is_admin or bool(access.coordinator_board_ids)
     return {
         "site_name": settings.SITE_NAME,
+        # Django's auth views put the host's name in `site_name`; pages use this one.
+        "service_name": settings.SITE_NAME,
         "partnership_name": partnership_name,
         "other_partnerships": [(pk, name) for pk, name in partnerships if pk != chosen],
         "manages_people": manages_people,

@@ -155,4 +155,4 @@ class ResetForm(GovukFormMixin, PasswordResetForm):
 def timeuntil_words(seconds: int) -> str:
     """ "1 day", "2 hours": how long a link works, in the email's words."""
     now = datetime.datetime(2000, 1, 1)
-    return timeuntil(now + datetime.timedelta(seconds=seconds), now)
+    return timeuntil(now + datetime.timedelta(seconds=seconds), now).replace("\xa0", " ")
