@@ -128,6 +128,15 @@ class PartnershipForm(GovukFormMixin, forms.Form):
 class ResetForm(GovukFormMixin, PasswordResetForm):
     """Django's password reset, sent through governance.mail like every other email."""
 
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of your account.",
+            "invalid": "Enter an email address in the right format, like name@example.org.",
+        },
+    )
+
     def send_mail(
         self,
         subject_template_name,
