@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 # Django 6 needs Python 3.12+: pyenv's 3.12 through .python-version, else the newest found.
 PYTHON_FOR_VENV ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3; do \
 	[ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
-FIXTURES := fixtures/worcestershire/2017-18.json fixtures/worcestershire/2018-19.json
+FIXTURES := fixtures/worcestershire/2017-18.json fixtures/worcestershire/2018-19.json \
+	fixtures/watford/2016-17.json
 SCALE ?= small
 PYTEST_ARGS ?= -n auto
 # The Makefile is the developer's entry point: development settings unless told otherwise.
@@ -17,7 +18,7 @@ export DEBUG ?= 1
 .PHONY: help install run migrate load test test-sqlite test-postgres lint browser-deps bench clean
 
 help:
-	@echo "make run    install, migrate, load the Worcestershire agreements and demo users, serve"
+	@echo "make run    install, migrate, load the Worcestershire and Watford plans and demo users, serve"
 	@echo "make test   install, lint, check migrations, run every test on SQLite and PostgreSQL"
 	@echo "make bench  build synthetic data and measure the pages (SCALE=small|national)"
 
@@ -38,7 +39,7 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_agreement $(FIXTURES)
-	$(PY) manage.py load_agreement fixtures/worcestershire/meetings.json
+	$(PY) manage.py load_agreement fixtures/worcestershire/meetings.json fixtures/watford/meetings.json
 
 run: load
 	$(PY) manage.py seed_demo_users

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "plans",
     "meetings",
     "reminders",
+    "people",
     "bench",  # the synthetic-data generator command; no models
 ]
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "governance.access.PartnershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -161,8 +163,6 @@ STORAGES = {
     },
 }
 
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-
 # Content Security Policy: our own scripts and styles only; inline scripts carry a nonce.
 from django.utils.csp import CSP  # noqa: E402
 
@@ -191,8 +191,57 @@ DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "60"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Community Safety Action Plans")
-# Where the site is served, for the links in emails and calendar feeds (no request there).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Mail (issue 14) -----------------------------------------------------------------------
+# SMTP from the environment, with Django's own names, built into Django 6.1's MAILERS (the
+# EMAIL_* settings themselves are deprecated there). Invitations and password-reset links are
+# keys to accounts: they go by SMTP or, in development only, to the console. Serving with
+# DEBUG off and no EMAIL_HOST is refused, as a missing SECRET_KEY is; a one-off command
+# (migrate, check --deploy) may run, but any mail it tries to send fails loudly.
+# The environment's names are Django's, but the settings must not be: Django 6.1 refuses
+# EMAIL_HOST and friends as settings beside MAILERS, hence the lower-case locals.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_use_ssl = env_bool("EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL",
+    f"{SITE_NAME} <noreply@{(ALLOWED_HOSTS or ['localhost'])[0].lstrip('.')}>",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("EMAIL_PORT", "465" if _email_use_ssl else "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "use_ssl": _email_use_ssl,
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+            },
+        }
+    }
+elif DEBUG or RUNNING_TESTS:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif RUNNING_ONE_OFF_COMMAND:
+    MAILERS = {"default": {"BACKEND": "governance.mail.NoMailConfiguredBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. With DEBUG off the application refuses to start without a "
+        "mail server: invitations and password-reset links must reach people by email. Set "
+        "EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or "
+        "EMAIL_USE_SSL, DEFAULT_FROM_EMAIL as needed) in the environment."
+    )
+# Where links in emails and calendar feeds point when no request says (a command's mail).
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
+# How long a password-reset link works, and an invitation.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
+# --- end of mail ---------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,9 @@ admin.site.site_title = "Action plans admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("people.reset_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("people.urls", namespace="people")),
     path("agreements/", include("plans.urls", namespace="csa")),
     path("governance/", include("meetings.urls", namespace="governance")),
     path("", include("reminders.urls", namespace="reminders")),

@@ -30,6 +30,15 @@ class UserAccess:
     body_ids: frozenset[int] = frozenset()
     is_admin: bool = False
     board_names: tuple[str, ...] = field(default_factory=tuple)
+    # Every partnership the user has a role in, as (board id, name), the chosen one among
+    # them: the header's switch. The sets above hold the chosen partnership only.
+    partnerships: tuple[tuple[int, str], ...] = field(default_factory=tuple)
+    chosen_board_id: int | None = None
+
+
+# Where the partnership a person in several has chosen is kept (set by switch_partnership,
+# read by PartnershipMiddleware onto the user before anything asks access_for).
+SESSION_PARTNERSHIP_KEY = "partnership"
 
 
 def access_for(user) -> UserAccess:
@@ -41,6 +50,16 @@ def access_for(user) -> UserAccess:
         result = UserAccess()
     else:
         roles = list(Role.objects.filter(user=user).values_list("board_id", "kind", "board__name"))
+        partnerships = tuple(sorted({(board, name) for board, _, name in roles}, key=_by_name))
+        chosen = None
+        if len(partnerships) > 1:
+            # One partnership at a time: the one chosen in this session, else the first.
+            wanted = getattr(user, "_csa_partnership_id", None)
+            ids = [board for board, _ in partnerships]
+            chosen = wanted if wanted in ids else ids[0]
+            roles = [role for role in roles if role[0] == chosen]
+        elif partnerships:
+            chosen = partnerships[0][0]
         person = _person_of(user)
         body_ids = (
             frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
@@ -58,9 +77,39 @@ def access_for(user) -> UserAccess:
             body_ids=body_ids,
             is_admin=user.is_superuser,
             board_names=tuple(sorted({name for _, _, name in roles})),
+            partnerships=partnerships,
+            chosen_board_id=chosen,
         )
     user._csa_access = result
     return result
+
+
+def _by_name(partnership):
+    return (partnership[1], partnership[0])
+
+
+def choose_partnership(request, board_id: int) -> bool:
+    """Show `board_id`'s partnership from now on in this session, if the user is in it."""
+    if board_id not in {board for board, _ in access_for(request.user).partnerships}:
+        return False
+    request.session[SESSION_PARTNERSHIP_KEY] = board_id
+    request.user._csa_partnership_id = board_id
+    if hasattr(request.user, "_csa_access"):
+        del request.user._csa_access  # worked out again, for the chosen partnership
+    return True
+
+
+class PartnershipMiddleware:
+    """Tells access_for which partnership a person in several has chosen (see UserAccess)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.session.get(SESSION_PARTNERSHIP_KEY)
+        if chosen is not None:
+            request.user._csa_partnership_id = chosen
+        return self.get_response(request)
 
 
 class Reader:
@@ -148,6 +197,15 @@ def can_manage_body(user, body) -> bool:
     """May record a body's meetings, progress received, actions arising and chair changes."""
     access = access_for(user)
     return access.is_admin or body.board.pk in access.coordinator_board_ids
+
+
+def can_manage_people(user, board) -> bool:
+    """May invite people to a partnership and change their roles: its coordinator, an admin.
+
+    What they may give is bounded too (people.services): roles of this partnership only,
+    and never an admin's rights, which only admins hand out."""
+    access = access_for(user)
+    return access.is_admin or board.pk in access.coordinator_board_ids
 
 
 def can_edit(user, action) -> bool:

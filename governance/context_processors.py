@@ -4,10 +4,25 @@ from .access import access_for
 
 
 def site(request):
-    """The name in the header: the user's partnership when they have one, else the site name."""
+    """The header: the service's name, the partnership shown and, for a person in several
+    partnerships, the others they can switch to (one partnership at a time)."""
     partnership_name = None
+    partnerships = ()
+    chosen = None
+    manages_people = False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        names = access_for(user).board_names
+        access = access_for(user)
+        names = access.board_names
         partnership_name = names[0] if len(names) == 1 else None
-    return {"site_name": settings.SITE_NAME, "partnership_name": partnership_name}
+        partnerships = access.partnerships if len(access.partnerships) > 1 else ()
+        chosen = access.chosen_board_id
+        manages_people = access.is_admin or bool(access.coordinator_board_ids)
+    return {
+        "site_name": settings.SITE_NAME,
+        # Django's auth views put the host's name in `site_name`; pages use this one.
+        "service_name": settings.SITE_NAME,
+        "partnership_name": partnership_name,
+        "other_partnerships": [(pk, name) for pk, name in partnerships if pk != chosen],
+        "manages_people": manages_people,
+    }

@@ -1,6 +1,8 @@
-"""Demo accounts for trying the tracker with the Worcestershire agreements.
+"""Demo accounts for trying the tracker with the Worcestershire and Watford plans.
 
-One officer per lead organisation, the board's chair and coordinator, and an admin. They all
+Worcestershire: one officer per lead organisation, the board's chair and coordinator, and
+an admin. Watford (when its plan is loaded): a coordinator and an officer of Watford Borough
+Council, so that two partnerships side by side are what a new user sees. They all
 share one development password, which is printed on the console and never used when DEBUG
 is off.
 """
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from actions.models import ActionLead
-from governance.models import Body, Person, Role
+from governance.models import Body, Organisation, Person, Role
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -86,3 +88,29 @@ def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
     _account("admin", first="Site", last="Admin", superuser=True)
     made.append(("admin", "administrator (Django admin too)"))
     return made
+
+
+WATFORD_BOARD = "Watford CSP"
+
+
+@transaction.atomic
+def create_watford_demo_accounts() -> list[tuple[str, str]]:
+    """Watford's coordinator and an officer of WBC; nothing when Watford is not loaded."""
+    if not settings.DEBUG:
+        raise DemoRefused("Demo accounts are only created when DEBUG is on.")
+    board = Body.objects.filter(short_name=WATFORD_BOARD).first()
+    council = Organisation.objects.filter(short_name="WBC").first()
+    if board is None or council is None:
+        return []
+    coordinator = _account("coordinator-watford", first="Community Safety", last="Coordinator")
+    _person_for(coordinator, name="Watford community safety coordinator (demo)")
+    Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
+    officer = _account("officer-watford-wbc", first="Demo officer", last="WBC")
+    _person_for(
+        officer, name="Demo officer (WBC)", post="Partnership officer", organisation=council
+    )
+    Role.objects.get_or_create(user=officer, board=board, kind=Role.Kind.OFFICER)
+    return [
+        ("coordinator-watford", f"partnership coordinator of the {board.name}"),
+        ("officer-watford-wbc", f"officer of {council.name}"),
+    ]

@@ -134,3 +134,22 @@ def outsider(db):
     from tests.governance.factories import BoardFactory
 
     return make_user(username="outsider", board=BoardFactory(), kind=Role.Kind.CHAIR)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings):
+    """Mail goes to a real SMTP server started by the suite; the test reads what arrived."""
+    settings.MAILERS = smtp_server.mailers
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()

@@ -36,7 +36,14 @@ def test_without_debug_a_missing_or_development_key_refuses_to_start(env):
 
 
 def test_with_a_real_key_it_starts():
-    result = _start({"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"})
+    result = _start(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "example.org",
+            "EMAIL_HOST": "localhost",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -97,3 +104,84 @@ def test_a_django_log_line_is_written_once():
         handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
         logger = logger.parent if logger.propagate else None
     assert len(handlers) == 1
+
+
+def _run(arguments, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"SECRET_KEY", "DEBUG", "EMAIL_HOST", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "csa.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings_and_a_mail_server():
+    import secrets
+
+    key = secrets.token_urlsafe(50)[:50]
+    result = _run(
+        ["manage.py", "check", "--deploy"],
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": key,
+            "ALLOWED_HOSTS": "example.org",
+            "EMAIL_HOST": "localhost",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_serving_without_a_mail_server_refuses_to_start():
+    served = _run(
+        ["manage.py", "runserver", "127.0.0.1:8766", "--noreload"],
+        {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"},
+    )
+    assert served.returncode != 0
+    assert "EMAIL_HOST is not set" in served.stderr
+
+
+def test_mail_settings_come_from_the_environment():
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.MAILERS['default']); print(settings.DEFAULT_FROM_EMAIL)",
+        ],
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "example.org",
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_PORT": "587",
+            "EMAIL_HOST_USER": "tracker",
+            "EMAIL_HOST_PASSWORD": "pw",
+            "EMAIL_USE_TLS": "1",
+            "DEFAULT_FROM_EMAIL": "Tracker <tracker@example.org>",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'host': 'smtp.example.org', 'port': 587" in result.stdout
+    assert "'username': 'tracker', 'password': 'pw', 'use_tls': True" in result.stdout
+    assert "smtp.EmailBackend" in result.stdout
+    assert "Tracker <tracker@example.org>" in result.stdout
+
+
+def test_console_mail_only_with_debug():
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.MAILERS['default']['BACKEND'])",
+        ],
+        {"DEBUG": "1"},
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"

@@ -300,16 +300,35 @@ def test_restricted_bodies_actions_are_hidden_from_the_chair(
         assert response.context["counts"].overdue == 12
 
 
-def test_a_coordinator_of_two_boards_can_choose_the_board(client, coordinator):
+def test_a_coordinator_of_two_boards_sees_one_at_a_time_and_switches(client, coordinator, scb):
+    # Issue 14: a person in several partnerships sees one at a time, chosen in the header.
     other_agreement, _ = make_plan(3)
-    Role.objects.create(user=coordinator, board=other_agreement.board, kind=Role.Kind.COORDINATOR)
+    other = other_agreement.board
+    Role.objects.create(user=coordinator, board=other, kind=Role.Kind.COORDINATOR)
     client.force_login(coordinator)
 
-    response = client.get(DASHBOARD)
-    assert 'name="board"' in response.content.decode()
-    response = client.get(DASHBOARD, {"board": other_agreement.board.pk, "as_of": "2019-04-01"})
-    assert response.context["agreement"] == other_agreement
-    assert response.context["counts"].total == 3
+    html = client.get(DASHBOARD).content.decode()
+    shown, hidden = sorted([scb, other], key=lambda board: board.name)
+    assert f"Switch to {hidden.name}" in html
+    assert client.get(DASHBOARD).context["agreement"].board == shown
+
+    switched = client.post(reverse("people:partnership_switch"), {"partnership": hidden.pk})
+    assert switched.status_code == 302
+    response = client.get(DASHBOARD, {"board": other.pk, "as_of": "2019-04-01"})
+    if hidden == other:
+        assert response.context["agreement"] == other_agreement
+        assert response.context["counts"].total == 3
+    else:
+        assert response.status_code == 400  # the other partnership is not on show now
+    assert f"Switch to {shown.name}" in client.get(DASHBOARD).content.decode()
+
+
+def test_switching_to_a_partnership_one_is_not_in_is_refused(client, coordinator, outsider):
+    client.force_login(coordinator)
+    board = outsider.partnership_roles.get().board
+    response = client.post(reverse("people:partnership_switch"), {"partnership": board.pk})
+    assert response.status_code == 403
+    assert "partnership" not in client.session
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):

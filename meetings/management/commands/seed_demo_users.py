@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.models import Body
-from meetings.demo import DEMO_PASSWORD, DemoRefused, create_demo_accounts
+from meetings.demo import (
+    DEMO_PASSWORD,
+    DemoRefused,
+    create_demo_accounts,
+    create_watford_demo_accounts,
+)
 
 
 class Command(BaseCommand):
@@ -12,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, board, **options):
         try:
-            accounts = create_demo_accounts(board)
+            accounts = create_demo_accounts(board) + create_watford_demo_accounts()
         except DemoRefused as error:
             raise CommandError(str(error)) from None
         except Body.DoesNotExist:

@@ -1,0 +1,402 @@
+"""People: invitations, the coordinator's People page, adding a partnership, choosing one.
+
+Who may do what is asked of governance.access; what may be given is checked again in
+people.services, so that a hand-made POST is refused (403) and writes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from governance.access import access_for, can_manage_people, choose_partnership
+from governance.models import Body, Membership, Role
+from governance.selectors import partnership_bodies
+from govuk.forms import add_service_errors
+
+from . import services
+from .forms import AcceptForm, InviteForm, PartnershipForm, ReasonForm, RoleChangeForm
+from .models import Invitation
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _board_for_manager(request, board_id) -> Body:
+    """The partnership whose people the user manages, or 403 (also for one that does not
+    exist: which ids exist is not theirs to learn)."""
+    board = Body.objects.filter(pk=board_id, partnership__isnull=True).first()
+    if board is None or not can_manage_people(request.user, board):
+        raise PermissionDenied("Only the partnership's coordinator or an admin manages its people.")
+    return board
+
+
+def _refuse_unless(condition: bool, message: str):
+    if not condition:
+        raise PermissionDenied(message)
+
+
+# --- The People page -----------------------------------------------------------------------
+
+
+def people_home(request):
+    access = access_for(request.user)
+    board_id = (
+        access.chosen_board_id if access.chosen_board_id in access.coordinator_board_ids else None
+    )
+    if board_id is None and access.is_admin:
+        first = Body.objects.filter(partnership__isnull=True).order_by("name").first()
+        board_id = first.pk if first else None
+    if board_id is None:
+        raise PermissionDenied("Only the partnership's coordinator or an admin manages its people.")
+    return redirect("people:people", board_id=board_id)
+
+
+def people(request, board_id):
+    board = _board_for_manager(request, board_id)
+    roles = list(
+        Role.objects.filter(board=board)
+        .select_related("user__person__organisation")
+        .order_by("user__last_name", "user__first_name", "user__username", "kind")
+    )
+    bodies = partnership_bodies(board)
+    memberships = list(
+        Membership.objects.filter(body__in=bodies)
+        .select_related("person__user", "body")
+        .order_by("person__name", "body__name")
+    )
+    # One row per account with a role; members without an account are listed after.
+    rows: dict[int, dict] = {}
+    for role in roles:
+        row = rows.setdefault(role.user_id, {"user": role.user, "roles": [], "memberships": []})
+        row["roles"].append(role)
+    members_without_role = []
+    for membership in memberships:
+        user_id = membership.person.user_id
+        if user_id in rows:
+            rows[user_id]["memberships"].append(membership)
+        else:
+            members_without_role.append(membership)
+    now = timezone.now()
+    invitations = list(
+        Invitation.objects.filter(board=board)
+        .pending()
+        .select_related("organisation", "body", "invited_by")
+        .order_by("email")
+    )
+    boards = (
+        Body.objects.filter(partnership__isnull=True).order_by("name")
+        if access_for(request.user).is_admin
+        else []
+    )
+    return render(
+        request,
+        "people/people.html",
+        {
+            "board": board,
+            "rows": list(rows.values()),
+            "members_without_role": members_without_role,
+            "invitations": [(i, i.is_open(now)) for i in invitations],
+            "boards": boards,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, board_id):
+    board = _board_for_manager(request, board_id)
+    form = InviteForm(request.POST or None, board=board)
+    if request.method == "POST":
+        body_id = request.POST.get("body") or None
+        if body_id is not None:
+            body = Body.objects.filter(pk=body_id).first() if str(body_id).isdigit() else None
+            _refuse_unless(
+                body is None or body.board.pk == board.pk,
+                "That body belongs to another partnership.",
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invitation = services.invitation_create(
+                    board=board,
+                    email=data["email"],
+                    kind=data["kind"],
+                    organisation=data["organisation"],
+                    body=data["body"],
+                    by=request.user,
+                    base_url=_base_url(request),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("people:people", board_id=board.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "board": board,
+            "title": "Invite someone",
+            "intro": (
+                "They are sent a link that works once, for a limited time. Accepting it sets "
+                "their password and gives them the role chosen here, in this partnership only."
+            ),
+            "button": "Send the invitation",
+            "back": reverse("people:people", args=[board.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def resend(request, board_id, pk):
+    board = _board_for_manager(request, board_id)
+    invitation = Invitation.objects.filter(pk=pk, board=board).first()
+    _refuse_unless(invitation is not None, "That invitation is not one of this partnership's.")
+    try:
+        services.invitation_resend(
+            invitation=invitation, by=request.user, base_url=_base_url(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("people:people", board_id=board.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def role_change(request, board_id, pk):
+    board = _board_for_manager(request, board_id)
+    role = Role.objects.select_related("user").filter(pk=pk, board=board).first()
+    _refuse_unless(role is not None, "That role is not one of this partnership's.")
+    form = RoleChangeForm(request.POST or None, initial={"kind": role.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_change(
+                role=role,
+                kind=form.cleaned_data["kind"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{_who(role.user)} is now {role.get_kind_display().lower()}."
+            )
+            return redirect("people:people", board_id=board.pk)
+    return _form_page(
+        request,
+        form,
+        board,
+        title=f"Change {_who(role.user)}'s role",
+        intro=f"They are {role.get_kind_display().lower()} of {board.name}.",
+        button="Change the role",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def role_end(request, board_id, pk):
+    board = _board_for_manager(request, board_id)
+    role = Role.objects.select_related("user").filter(pk=pk, board=board).first()
+    _refuse_unless(role is not None, "That role is not one of this partnership's.")
+    return _reason_page(
+        request,
+        board,
+        title=f"End {_who(role.user)}'s role",
+        intro=f"They stop being {role.get_kind_display().lower()} of {board.name}. Their "
+        "account and their roles elsewhere stay.",
+        button="End the role",
+        write=lambda reason: services.role_end(role=role, by=request.user, reason=reason),
+        done=f"{_who(role.user)} is no longer {role.get_kind_display().lower()}.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_end(request, board_id, pk):
+    board = _board_for_manager(request, board_id)
+    membership = Membership.objects.select_related("person", "body").filter(pk=pk).first()
+    _refuse_unless(
+        membership is not None and membership.body.board.pk == board.pk,
+        "That membership is not one of this partnership's.",
+    )
+    return _reason_page(
+        request,
+        board,
+        title=f"End {membership.person.name}'s membership of the {membership.body.short_name}",
+        intro=f"They leave the {membership.body.name}: its actions and restricted data are "
+        "no longer theirs.",
+        button="End the membership",
+        write=lambda reason: services.membership_end(
+            membership=membership, board=board, by=request.user, reason=reason
+        ),
+        done=f"{membership.person.name} has left the {membership.body.short_name}.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deactivate(request, board_id, user_id):
+    board = _board_for_manager(request, board_id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    _refuse_unless(user is not None, "That account has no role in this partnership.")
+    return _reason_page(
+        request,
+        board,
+        title=f"Deactivate {_who(user)}'s account",
+        intro="They can no longer sign in. Everything they recorded stays, with their name.",
+        button="Deactivate the account",
+        write=lambda reason: services.account_deactivate(
+            user=user, board=board, by=request.user, reason=reason
+        ),
+        done=f"{_who(user)}'s account is deactivated.",
+    )
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _form_page(request, form, board, *, title, intro, button):
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "board": board,
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "back": reverse("people:people", args=[board.pk]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _reason_page(request, board, *, title, intro, button, write, done):
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("people:people", board_id=board.pk)
+    return _form_page(request, form, board, title=title, intro=intro, button=button)
+
+
+# --- Adding a partnership (admins) ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_add(request):
+    _refuse_unless(request.user.is_superuser, "Only an admin adds a partnership.")
+    form = PartnershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board, invitation = services.partnership_create(
+                **form.cleaned_data, by=request.user, base_url=_base_url(request)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{board.name} added. Its first coordinator, {invitation.email}, "
+                "has been sent an invitation.",
+            )
+            return redirect("people:people", board_id=board.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "title": "Add a partnership",
+            "intro": (
+                "This makes the partnership's board and invites its first coordinator. Then "
+                "load its plan (see the README) and the coordinator invites its people."
+            ),
+            "button": "Add the partnership",
+            "back": "/",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Accepting an invitation ---------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "people/invitation_unusable.html", status=404)
+    existing = services.account_for_email(invitation.email)
+    if existing is not None:
+        signed_in_as_it = request.user.is_authenticated and request.user.pk == existing.pk
+        if request.method == "POST" and signed_in_as_it:
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                return _welcome(request, request.user, invitation)
+        return render(
+            request,
+            "people/accept_existing.html",
+            {"invitation": invitation, "signed_in_as_it": signed_in_as_it},
+        )
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            if "password" in getattr(error, "error_dict", {}):
+                for message in ValidationError(error.error_dict["password"]).messages:
+                    form.add_error("password1", message)
+        else:
+            return _welcome(request, user, invitation)
+    return render(
+        request,
+        "people/accept.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )
+
+
+def _welcome(request, user, invitation):
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    choose_partnership(request, invitation.board_id)
+    messages.success(
+        request,
+        f"Welcome to {invitation.board.name}. You sign in with your email address, {user.email}.",
+    )
+    return redirect("actions:dashboard")
+
+
+# --- Choosing a partnership ----------------------------------------------------------------
+
+
+@require_POST
+def partnership_switch(request):
+    try:
+        board_id = int(request.POST.get("partnership", ""))
+    except ValueError:
+        board_id = None
+    _refuse_unless(
+        board_id is not None and choose_partnership(request, board_id),
+        "You have no role in that partnership.",
+    )
+    return redirect("actions:my_actions")
