@@ -48,7 +48,7 @@ class DateInputField(forms.MultiValueField):
             )
         try:
             parsed = datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year too long for a C long
             raise ValidationError(
                 f"{what[:1].upper()}{what[1:]} must be a real date, for example 27 3 2019",
                 code="invalid",

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from .models import Body, Chair, Meeting, Person, ReportingLine
 from .selectors import partnership_bodies
+from .text import clean_text
 
 ONE_DAY = datetime.timedelta(days=1)
 TITLE_MAX_LENGTH = Meeting._meta.get_field("title").max_length
@@ -82,7 +83,7 @@ def chair_change(
                 )
             }
         )
-    why = (reason or "").strip() or "Chair changed"
+    why = clean_text(reason) or "Chair changed"
     if open_chair is not None:
         open_chair.end = start - ONE_DAY
         open_chair._change_reason = f"{why}: handed over to {person.name}"
@@ -177,7 +178,7 @@ def reporting_line_create(
             {"to_body": f"The {from_body.short_name} already reports to the {to_body.short_name}."}
         )
     check_reporting_line(from_body=from_body, to_body=to_body, lines=lines)
-    line = ReportingLine(from_body=from_body, to_body=to_body, description=description.strip())
+    line = ReportingLine(from_body=from_body, to_body=to_body, description=clean_text(description))
     line.full_clean()
     line._change_reason = "Reporting line added"
     if user is not None:
@@ -202,7 +203,7 @@ def meeting_create(
     user=None,
 ) -> Meeting:
     errors = {}
-    title = (title or "").strip()
+    title = clean_text(title)
     if date is None:
         errors["date"] = "Enter the date of the meeting."
     elif body.established and date < body.established:
@@ -224,9 +225,9 @@ def meeting_create(
         body=body,
         date=date,
         title=title,
-        attendees=(attendees or "").strip(),
-        minutes=(minutes or "").strip(),
-        papers=(papers or "").strip(),
+        attendees=clean_text(attendees),
+        minutes=clean_text(minutes),
+        papers=clean_text(papers),
     )
     meeting._change_reason = "Meeting recorded"
     if user is not None:
