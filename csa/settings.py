@@ -5,6 +5,7 @@ DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS. SQLite is the default so that th
 runs with nothing installed; PostgreSQL is the production database.
 """
 
+import datetime
 import os
 import secrets
 import sys
@@ -58,6 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csa.urls"
@@ -136,6 +140,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the username or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend, refusing the demo accounts when DEBUG is off.
+    "governance.auth.SignInBackend",
+]
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for a username,
+# or from an address, both are refused for LOGIN_LOCKOUT_MINUTES, on /accounts/login/ and
+# /admin/login/ alike. An admin unlocks earlier by deleting the access attempts in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "governance.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "governance.auth.client_ip"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
