@@ -180,6 +180,11 @@ STORAGES = {
     },
 }
 
+# The largest request body and the size above which an upload goes to a temporary file: a form
+# holds at most 100,000 characters of minutes, which fits well within 2 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Content Security Policy: our own scripts and styles only; inline scripts carry a nonce.

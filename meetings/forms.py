@@ -7,6 +7,7 @@ from actions.models import Status
 from actions.partners import partnership_organisations, partnership_people
 from governance.models import Body, Organisation, Person
 from governance.selectors import partnership_bodies
+from governance.services import date_out_of_range_message
 
 from .services import NO_LEAD_MESSAGE, NO_WHEN_MESSAGE
 
@@ -18,6 +19,7 @@ class DateField(forms.DateField):
     """A day written the British way, with a message saying how to write it."""
 
     def __init__(self, *, what="the date", **kwargs):
+        self.what = what
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault(
             "error_messages",
@@ -28,6 +30,11 @@ class DateField(forms.DateField):
         )
         kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y"))
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (message := date_out_of_range_message(self.what, value)):
+            raise ValidationError(message, code="out_of_range")
 
 
 class GovukFormMixin:
