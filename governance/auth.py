@@ -2,7 +2,10 @@
 from, for counting failed sign-ins (django-axes)."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
 # The group that marks the accounts `seed_demo_users` created (meetings.demo). They share a
@@ -14,6 +17,8 @@ DEMO_PASSWORD = "demo-password-2026"
 
 
 def is_demo_account(user) -> bool:
+    if hasattr(user, "is_demo_account"):  # annotated by SignInBackend.get_user
+        return user.is_demo_account
     return user.groups.filter(name=DEMO_GROUP).exists()
 
 
@@ -23,6 +28,13 @@ class SignInBackend(ModelBackend):
 
     user_can_authenticate is asked at sign-in and again on every request of a session
     (get_user), so a session begun on a development server ends once DEBUG is off."""
+
+    def get_user(self, user_id):
+        # The demo-group check rides on the query that loads the user: no query per request.
+        demo = Group.objects.filter(name=DEMO_GROUP, user=OuterRef("pk"))
+        users = get_user_model()._default_manager.annotate(is_demo_account=Exists(demo))
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not settings.DEBUG and password == DEMO_PASSWORD:
