@@ -15,11 +15,12 @@ PYTEST_ARGS ?= -n auto
 # The Makefile is the developer's entry point: development settings unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: help install run migrate load test test-sqlite test-postgres lint browser-deps bench clean
+.PHONY: help install run serve migrate load test test-sqlite test-postgres lint browser-deps bench clean
 
 help:
 	@echo "make run    install, migrate, load the Worcestershire and Watford plans and demo users, serve"
 	@echo "make test   install, lint, check migrations, run every test on SQLite and PostgreSQL"
+	@echo "make serve  production server: collectstatic, then gunicorn with DEBUG off (see README)"
 	@echo "make bench  build synthetic data and measure the pages (SCALE=small|national)"
 
 $(PY):
@@ -44,6 +45,13 @@ load: migrate
 run: load
 	$(PY) manage.py seed_demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production server: DEBUG off whatever the environment says, settings (SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL...) from the environment, static files collected first for
+# WhiteNoise, gunicorn's settings in gunicorn.conf.py. Run `manage.py migrate` before.
+serve: install
+	DEBUG=0 $(PY) manage.py collectstatic --noinput
+	DEBUG=0 exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .

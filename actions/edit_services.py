@@ -12,6 +12,7 @@ from csa.models import Agreement
 from governance.access import can_edit, can_update
 from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
+from governance.text import clean_text
 
 from .models import Action, ActionLead
 from .partners import partnership_organisations
@@ -54,10 +55,10 @@ def action_update_details(
     order; they replace the action's lead rows (each removal and addition has its history).
     `expected_version` is the action's version when the user opened it: required, since a
     change made by someone else in between must never be overwritten unseen."""
-    description = " ".join((description or "").split())
-    timescale = " ".join((timescale or "").split())
-    target = (target or "").strip()
-    reason = " ".join((reason or "").split())
+    description = " ".join(clean_text(description).split())
+    timescale = " ".join(clean_text(timescale).split())
+    target = clean_text(target)
+    reason = " ".join(clean_text(reason).split())
     with transaction.atomic():
         locked = action_lock(action)
         if not may_edit_details(user, locked):

@@ -4,6 +4,8 @@ Both take the rows of ActionFilter.qs, so a download holds exactly what the list
 the same visibility. Text that a spreadsheet would run as a formula is neutralised: a CSV cell
 starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, as OWASP
 advises; in the workbook such a cell is written as text, which Excel never evaluates.
+Stored text is cleaned of control characters again on the way out (governance.text): a
+workbook cannot hold them, and one stray character must not break the download for everyone.
 """
 
 import csv
@@ -15,6 +17,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from governance.text import clean_text
 
 from .models import Status
 
@@ -49,7 +53,7 @@ def headers(as_of: datetime.date) -> list[str]:
 def row_values(action) -> list:
     """One action of ActionFilter.qs as a row; dates stay dates for the workbook."""
     agreement = action.agreement
-    return [
+    values = [
         f"{agreement.board.short_name} {agreement.year_label}",
         action.reference,
         str(action.theme) if action.theme else action.theme_as_written,
@@ -63,6 +67,7 @@ def row_values(action) -> list:
         action.latest_update_author,
         action.latest_note,
     ]
+    return [clean_text(value) if isinstance(value, str) else value for value in values]
 
 
 def csv_safe(value) -> str:

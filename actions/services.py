@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.text import clean_text
+
 from .models import STATUSES_NEEDING_A_NOTE, Action, ProgressUpdate, Status, today
 from .timescales import parse_timescale
 
@@ -48,8 +50,8 @@ def progress_update_create(
     has updated it since, nothing is written and ActionChangedError says so.
     """
     date = date or today()
-    note = (note or "").strip()
-    outcome = (outcome or "").strip()
+    note = clean_text(note)
+    outcome = clean_text(outcome)
     with transaction.atomic():
         locked = action_lock(action)
         if expected_version is not None:

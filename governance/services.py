@@ -14,9 +14,17 @@ from django.db import transaction
 from .minutes import tidy_minutes
 from .models import Body, Chair, Meeting, Person, ReportingLine
 from .selectors import partnership_bodies
+from .text import clean_text
 
 ONE_DAY = datetime.timedelta(days=1)
 TITLE_MAX_LENGTH = Meeting._meta.get_field("title").max_length
+# Bounds on what people may type, so that a slip (or an attack) cannot store 31/12/9999 or a
+# megabyte of minutes: far beyond any real meeting, well within what the pages can show.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+MINUTES_MAX_LENGTH = 100_000
+PAPERS_MAX_LENGTH = 10_000
+ATTENDEES_MAX_LENGTH = 10_000
 DESCRIPTION_MAX_LENGTH = 2000
 NO_LEAD_MESSAGE = "Choose at least one lead: an organisation or a partnership body."
 NO_WHEN_MESSAGE = 'Enter a due date, or a timescale such as "March 2020" or "TBC".'
@@ -26,6 +34,16 @@ FUTURE_PROGRESS_MESSAGE = "Record the progress a meeting received once the meeti
 
 def _fmt(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+def date_out_of_range_message(what: str, day: datetime.date) -> str | None:
+    """A message when `day` is outside EARLIEST_DATE..LATEST_DATE, else None."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return None
+    return (
+        f"{what[:1].upper()}{what[1:]} must be between {_fmt(EARLIEST_DATE)} "
+        f"and {_fmt(LATEST_DATE)}."
+    )
 
 
 # --- Chairs --------------------------------------------------------------------------------
@@ -83,7 +101,7 @@ def chair_change(
                 )
             }
         )
-    why = (reason or "").strip() or "Chair changed"
+    why = clean_text(reason) or "Chair changed"
     if open_chair is not None:
         open_chair.end = start - ONE_DAY
         open_chair._change_reason = f"{why}: handed over to {person.name}"
@@ -178,7 +196,7 @@ def reporting_line_create(
             {"to_body": f"The {from_body.short_name} already reports to the {to_body.short_name}."}
         )
     check_reporting_line(from_body=from_body, to_body=to_body, lines=lines)
-    line = ReportingLine(from_body=from_body, to_body=to_body, description=description.strip())
+    line = ReportingLine(from_body=from_body, to_body=to_body, description=clean_text(description))
     line.full_clean()
     line._change_reason = "Reporting line added"
     if user is not None:
@@ -203,9 +221,19 @@ def meeting_create(
     user=None,
 ) -> Meeting:
     errors = {}
-    title = (title or "").strip()
+    title = clean_text(title)
+    texts = {
+        "attendees": (clean_text(attendees), ATTENDEES_MAX_LENGTH, "The attendees"),
+        "minutes": (clean_text(minutes), MINUTES_MAX_LENGTH, "The minutes"),
+        "papers": (clean_text(papers), PAPERS_MAX_LENGTH, "The papers received"),
+    }
+    for name, (value, limit, what) in texts.items():
+        if len(value) > limit:
+            errors[name] = f"{what} must be {limit:,} characters or fewer."
     if date is None:
         errors["date"] = "Enter the date of the meeting."
+    elif out_of_range := date_out_of_range_message("the date of the meeting", date):
+        errors["date"] = out_of_range
     elif body.established and date < body.established:
         errors["date"] = (
             f"The meeting cannot be before the {body.short_name} was established, "
@@ -225,9 +253,9 @@ def meeting_create(
         body=body,
         date=date,
         title=title,
-        attendees=(attendees or "").strip(),
-        minutes=tidy_minutes(minutes),
-        papers=(papers or "").strip(),
+        attendees=texts["attendees"][0],
+        minutes=tidy_minutes(texts["minutes"][0]),
+        papers=texts["papers"][0],
     )
     meeting._change_reason = "Meeting recorded"
     if user is not None:

@@ -2,20 +2,24 @@
 
 Worcestershire: one officer per lead organisation, the board's chair and coordinator, and
 an admin. Watford (when its plan is loaded): a coordinator and an officer of Watford Borough
-Council, so that two partnerships side by side are what a new user sees. They all
-share one development password, which is printed on the console and never used when DEBUG
-is off.
+Council, so that two partnerships side by side are what a new user sees. They all share one
+development password, which is printed on the console. They are members of the "Demo
+accounts" group (governance.auth.DEMO_GROUP), and the sign-in refuses that group whenever
+DEBUG is off. Seeding never touches an account it did not create: a real `admin` or `chair`
+keeps its password, roles and person, and is reported as left alone.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
 from actions.models import ActionLead
+from governance.auth import DEMO_GROUP, DEMO_PASSWORD, is_demo_account
 from governance.models import Body, Organisation, Person, Role
 
-DEMO_PASSWORD = "demo-password-2026"
+LEFT_ALONE = "left alone: an account of this name exists and is not a demo account"
 
 
 class DemoRefused(Exception):
@@ -23,16 +27,23 @@ class DemoRefused(Exception):
 
 
 def _account(username, *, first, last, email=None, superuser=False):
+    """The demo account `username`, created if missing; None if an account of that name
+    exists and was not created by this seeding: it is someone's, and stays as it is."""
     User = get_user_model()
+    group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first, "last_name": last, "email": email or ""},
     )
+    # An account with the demo password but not the group was seeded before the group existed.
+    if not created and not is_demo_account(user) and not user.check_password(DEMO_PASSWORD):
+        return None
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
     user.is_staff = user.is_staff or superuser
     user.is_superuser = user.is_superuser or superuser
     user.save()
+    user.groups.add(group)
     return user
 
 
@@ -40,7 +51,8 @@ def _person_for(user, *, name, post="", organisation=None):
     person, _ = Person.objects.get_or_create(
         name=name, defaults={"post": post, "organisation": organisation}
     )
-    if person.user_id != user.pk:
+    # A person already signed in as someone else's real account keeps that account.
+    if person.user_id != user.pk and (person.user is None or is_demo_account(person.user)):
         person.user = user
         person._change_reason = "demo account"
         person.save()
@@ -64,6 +76,9 @@ def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
     for organisation in sorted(lead_organisations, key=lambda o: o.short_name):
         username = f"officer-{slugify(organisation.short_name)}"
         user = _account(username, first="Demo officer", last=organisation.short_name)
+        if user is None:
+            made.append((username, LEFT_ALONE))
+            continue
         _person_for(
             user,
             name=f"Demo officer ({organisation.short_name})",
@@ -75,18 +90,24 @@ def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
 
     chair_person = board.chairs.filter(end__isnull=True).select_related("person").first()
     chair = _account("chair", first="Frances", last="Howie")
-    if chair_person:
-        _person_for(chair, name=chair_person.person.name)
-    Role.objects.get_or_create(user=chair, board=board, kind=Role.Kind.CHAIR)
-    made.append(("chair", f"chair of the {board.name}"))
+    if chair is None:
+        made.append(("chair", LEFT_ALONE))
+    else:
+        if chair_person:
+            _person_for(chair, name=chair_person.person.name)
+        Role.objects.get_or_create(user=chair, board=board, kind=Role.Kind.CHAIR)
+        made.append(("chair", f"chair of the {board.name}"))
 
     coordinator = _account("coordinator", first="Paul", last="Kinsella")
-    _person_for(coordinator, name="Paul Kinsella")
-    Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
-    made.append(("coordinator", f"partnership coordinator of the {board.name}"))
+    if coordinator is None:
+        made.append(("coordinator", LEFT_ALONE))
+    else:
+        _person_for(coordinator, name="Paul Kinsella")
+        Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
+        made.append(("coordinator", f"partnership coordinator of the {board.name}"))
 
-    _account("admin", first="Site", last="Admin", superuser=True)
-    made.append(("admin", "administrator (Django admin too)"))
+    admin = _account("admin", first="Site", last="Admin", superuser=True)
+    made.append(("admin", "administrator (Django admin too)" if admin else LEFT_ALONE))
     return made
 
 
@@ -102,15 +123,21 @@ def create_watford_demo_accounts() -> list[tuple[str, str]]:
     council = Organisation.objects.filter(short_name="WBC").first()
     if board is None or council is None:
         return []
+    made = []
     coordinator = _account("coordinator-watford", first="Community Safety", last="Coordinator")
-    _person_for(coordinator, name="Watford community safety coordinator (demo)")
-    Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
+    if coordinator is None:
+        made.append(("coordinator-watford", LEFT_ALONE))
+    else:
+        _person_for(coordinator, name="Watford community safety coordinator (demo)")
+        Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
+        made.append(("coordinator-watford", f"partnership coordinator of the {board.name}"))
     officer = _account("officer-watford-wbc", first="Demo officer", last="WBC")
-    _person_for(
-        officer, name="Demo officer (WBC)", post="Partnership officer", organisation=council
-    )
-    Role.objects.get_or_create(user=officer, board=board, kind=Role.Kind.OFFICER)
-    return [
-        ("coordinator-watford", f"partnership coordinator of the {board.name}"),
-        ("officer-watford-wbc", f"officer of {council.name}"),
-    ]
+    if officer is None:
+        made.append(("officer-watford-wbc", LEFT_ALONE))
+    else:
+        _person_for(
+            officer, name="Demo officer (WBC)", post="Partnership officer", organisation=council
+        )
+        Role.objects.get_or_create(user=officer, board=board, kind=Role.Kind.OFFICER)
+        made.append(("officer-watford-wbc", f"officer of {council.name}"))
+    return made

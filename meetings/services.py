@@ -19,6 +19,7 @@ from csa.models import Agreement
 from governance.clock import today
 from governance.models import Body, Meeting, Organisation
 from governance.services import _fmt
+from governance.text import clean_text
 
 DESCRIPTION_MAX_LENGTH = 2000
 NO_LEAD_MESSAGE = "Choose at least one lead: an organisation or a partnership body."
@@ -67,8 +68,8 @@ def action_arising_create(
     """
 
     _refuse_future_meeting(meeting, FUTURE_ARISING_MESSAGE)
-    description = (description or "").strip()
-    timescale = (timescale or "").strip()
+    description = clean_text(description)
+    timescale = clean_text(timescale)
     leads = list(dict.fromkeys(leads))  # keep the order given, drop repeats
     errors = {}
     if not description:
@@ -118,7 +119,7 @@ def action_arising_create(
         description=description,
         timescale=timescale,
         leads_as_written=" / ".join(lead.short_name for lead in leads),
-        target=(target or "").strip(),
+        target=clean_text(target),
         origin_meeting=meeting,
     )
     if timescale:

@@ -377,7 +377,7 @@ def invitation_accept(request, token):
 
 
 def _welcome(request, user, invitation):
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="governance.auth.SignInBackend")
     choose_partnership(request, invitation.board_id)
     messages.success(
         request,

@@ -59,6 +59,11 @@ NATURAL_KEY_FIELDS = {
 }
 
 MAX_REPORTED_PROBLEMS = 50
+# A year's agreement is a few hundred kilobytes (Worcestershire's 2017-18 file is about 60 kB):
+# anything far larger is a mistake, or an attempt to fill the database, and is refused unread.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# The longest text one field may hold (a narrative section is a few thousand characters).
+MAX_TEXT_LENGTH = 100_000
 
 
 class AgreementFileError(Exception):
@@ -114,6 +119,15 @@ def load_agreement_file(path, *, dry_run: bool = False, user=None) -> LoadReport
 
 def _read_records(path: Path) -> list[dict]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise AgreementFileError(
+                path,
+                [
+                    f"the file is {size / 1024 / 1024:.1f} MB, larger than the limit of "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MB for a year's agreement"
+                ],
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AgreementFileError(path, ["the file does not exist"]) from None
@@ -294,6 +308,8 @@ class _Loader:
                     )
             elif isinstance(model_field, models.ManyToManyField):
                 continue
+            elif isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+                errors[name] = f"the text must be {MAX_TEXT_LENGTH:,} characters or fewer"
             elif value is not None and not model_field.is_relation:
                 try:
                     model_field.to_python(value)

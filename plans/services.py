@@ -13,6 +13,7 @@ from django.db import transaction
 from actions.models import Action, ActionLead
 from actions.services import apply_timescale
 from csa.models import Agreement, Section, financial_year_label
+from governance.text import clean_text
 
 from .models import RolloverDecision
 
@@ -147,10 +148,10 @@ def _checked_choices(old_actions, choices) -> dict[int, ActionChoice]:
                 f"Action {choice.action.reference} is not part of this agreement."
             )
             continue
-        choice.outcome = (choice.outcome or "").strip()
+        choice.outcome = clean_text(choice.outcome)
         choice.description = " ".join((choice.description or "").split())
         choice.timescale = " ".join((choice.timescale or "").split())
-        choice.reason = (choice.reason or "").strip()
+        choice.reason = clean_text(choice.reason)
         by_pk[choice.action.pk] = choice
     for old in old_actions:
         name = f"{old.reference} ({_short(old.description)})"

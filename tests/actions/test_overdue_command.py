@@ -160,3 +160,13 @@ def test_from_the_command_line_a_bad_argument_exits_2_with_stderr(args, message)
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_csv_guards_text_a_spreadsheet_would_run_as_a_formula(worcestershire):
+    # Issue 16: the command's CSV is mailed round and opened in Excel like the web export.
+    Action.objects.filter(agreement=agreement_of(2017), reference="A1").update(
+        description='=HYPERLINK("http://example.invalid","click")'
+    )
+    text = run("--agreement", "SCB:2017-18", "--as-of", "2018-04-01", "--format", "csv")
+    assert ',"\'=HYPERLINK(""http://example.invalid"",""click"")"' in text
+    assert ',"=HYPERLINK' not in text

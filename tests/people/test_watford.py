@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 
 from actions.models import Action
@@ -16,11 +15,12 @@ WATFORD = Path(__file__).resolve().parent.parent.parent / "fixtures" / "watford"
 
 
 @pytest.fixture
-def watford(worcestershire):
+def watford(worcestershire, settings):
     load_agreement_file(WATFORD / "2016-17.json")
     load_agreement_file(WATFORD / "meetings.json")
-    with override_settings(DEBUG=True):
-        call_command("seed_demo_users")
+    # Demo accounts exist, and may sign in, only with DEBUG on.
+    settings.DEBUG = True
+    call_command("seed_demo_users")
     return Body.objects.get(short_name="Watford CSP")
 
 
