@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from csa.models import Agreement, Theme
+from csa.models import Agreement, Theme, same_board_error
 from governance.access import access_for, hidden_bodies
 from governance.clock import today
 from governance.models import Body, Meeting, Organisation
@@ -291,8 +291,27 @@ class Action(models.Model):
     natural_key.dependencies = ["csa.agreement", "csa.theme", "governance.meeting"]
 
     def clean(self):
+        if self.reference != self.reference.strip() or not self.reference.strip():
+            raise ValidationError(
+                {"reference": f"Write the reference without spaces around it: {self.reference!r}."}
+            )
         if self.carries_forward_id and self.carries_forward_id == self.pk:
             raise ValidationError({"carries_forward": "An action cannot carry itself forward."})
+        if not self.agreement_id:
+            return
+        board = self.agreement.board
+        if self.theme_id and self.theme.board_id != board.pk:
+            raise same_board_error("theme", f"Theme {self.theme.key!r}", board, self.theme.board)
+        forward = self.carries_forward
+        if forward is not None and forward.agreement.board_id != board.pk:
+            raise same_board_error(
+                "carries_forward", f"Action {forward.reference}", board, forward.agreement.board
+            )
+        meeting = self.origin_meeting
+        if meeting is not None and meeting.body.board_id != board.pk:
+            raise same_board_error(
+                "origin_meeting", f"Meeting {meeting}", board, meeting.body.board
+            )
 
     @property
     def changed_since_loaded(self) -> bool:
@@ -401,6 +420,12 @@ class ActionLead(models.Model):
             raise ValidationError(
                 "A lead is either an organisation or a body, not both or neither."
             )
+        if self.body_id and self.action_id:
+            board = self.action.agreement.board
+            if self.body.board_id != board.pk:
+                raise same_board_error(
+                    "body", f"The {self.body.short_name}", board, self.body.board
+                )
 
 
 class ProgressUpdate(models.Model):

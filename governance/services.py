@@ -91,11 +91,38 @@ def chair_change(
         open_chair.save(update_fields=["end"])
     new_chair = Chair(body=body, person=person, start=start)
     new_chair.full_clean()
+    chair_period_check(chair=new_chair)
     new_chair._change_reason = why
     if user is not None:
         new_chair._history_user = user
     new_chair.save()
     return new_chair
+
+
+def chair_period_check(*, chair: Chair) -> None:
+    """Refuse a chair's period that overlaps another recorded period of the same body.
+
+    chair_change closes the open period before it opens the new one; a period given whole (a
+    year's file, the admin) must fit between the recorded ones as they are.
+    """
+    if chair.start is None:
+        raise ValidationError({"start": "Enter the date the chair took over."})
+    end = chair.end or datetime.date.max
+    others = Chair.objects.filter(body_id=chair.body_id).select_related("person")
+    if chair.pk:
+        others = others.exclude(pk=chair.pk)
+    for other in others:
+        other_end = other.end or datetime.date.max
+        if other.start <= end and chair.start <= other_end:
+            until = f"to {_fmt(other.end)}" if other.end else "with no end date"
+            raise ValidationError(
+                {
+                    "start": (
+                        f"This overlaps {other.person.name}'s period as chair of the "
+                        f"{chair.body.short_name}, from {_fmt(other.start)} {until}."
+                    )
+                }
+            )
 
 
 def current_chair_on(chairs: Iterable[Chair], day: datetime.date) -> Chair | None:
@@ -189,6 +216,29 @@ def reporting_line_create(
 # --- Meetings -------------------------------------------------------------------------------
 
 
+def meeting_check(*, body: Body, date: datetime.date, title: str, exclude_pk=None) -> None:
+    """The rules of a meeting, for the meeting form and a year's file alike."""
+    errors = {}
+    if date is None:
+        errors["date"] = "Enter the date of the meeting."
+    elif body.established and date < body.established:
+        errors["date"] = (
+            f"The meeting cannot be before the {body.short_name} was established, "
+            f"on {_fmt(body.established)}."
+        )
+    if not title:
+        errors["title"] = "Enter the title of the meeting, for example the agenda item."
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = f"The title must be {TITLE_MAX_LENGTH} characters or fewer."
+    same = Meeting.objects.filter(body=body, date=date, title=title).exclude(pk=exclude_pk)
+    if not errors and same.exists():
+        errors["title"] = (
+            f"The {body.short_name} already has a meeting called {title!r} on {_fmt(date)}."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -201,25 +251,8 @@ def meeting_create(
     papers: str = "",
     user=None,
 ) -> Meeting:
-    errors = {}
     title = (title or "").strip()
-    if date is None:
-        errors["date"] = "Enter the date of the meeting."
-    elif body.established and date < body.established:
-        errors["date"] = (
-            f"The meeting cannot be before the {body.short_name} was established, "
-            f"on {_fmt(body.established)}."
-        )
-    if not title:
-        errors["title"] = "Enter the title of the meeting, for example the agenda item."
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = f"The title must be {TITLE_MAX_LENGTH} characters or fewer."
-    if not errors and Meeting.objects.filter(body=body, date=date, title=title).exists():
-        errors["title"] = (
-            f"The {body.short_name} already has a meeting called {title!r} on {_fmt(date)}."
-        )
-    if errors:
-        raise ValidationError(errors)
+    meeting_check(body=body, date=date, title=title)
     meeting = Meeting(
         body=body,
         date=date,
