@@ -187,6 +187,12 @@ def _read_records(path: Path) -> list[dict]:
 
 
 def _natural_key_of(label, fields):
+    if label == "actions.action" and fields.get("agreement") is None and fields.get("reference"):
+        # An action arising outside any plan is named by its meeting's body: (body, null, ref).
+        meeting = fields.get("origin_meeting")
+        body = meeting[0] if isinstance(meeting, list) and meeting else None
+        if body is not None:
+            return (json.dumps(body), json.dumps(None), json.dumps(fields["reference"]))
     return tuple(
         json.dumps(fields.get(name)) if fields.get(name) is not None else None
         for name in NATURAL_KEY_FIELDS[label]
@@ -443,7 +449,7 @@ class _Loader:
             status=status,
             note=note,
             outcome=note if status == Status.COMPLETED else "",
-            date=action.agreement.period_start,
+            date=action.starts_on,
         )
 
     def _check_fields(self, model, fields):
@@ -580,9 +586,11 @@ def _board_name_of(label, obj) -> str:
         return obj.body.board.short_name
     if label in ("csa.theme", "csa.agreement"):
         return obj.board.short_name
-    if label in ("csa.section", "actions.action"):
+    if label == "csa.section":
         return obj.agreement.board.short_name
-    return obj.action.agreement.board.short_name  # actions.actionlead
+    if label == "actions.action":
+        return obj.board.short_name
+    return obj.action.board.short_name  # actions.actionlead
 
 
 def _file_board(records) -> tuple[str | None, str]:
@@ -593,6 +601,8 @@ def _file_board(records) -> tuple[str | None, str]:
         if label in SHARED_MODELS:
             continue
         name = _first_key(fields, _BOARD_KEY_FIELD.get(label, ""))
+        if label == "actions.action" and not fields.get("agreement"):
+            name = _board_of_body(_first_key(fields, "origin_meeting"), bodies)
         if label == "governance.body":
             short_name = fields.get("short_name")
             if "partnership" in fields:
