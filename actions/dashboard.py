@@ -68,6 +68,7 @@ def dashboard(request):
             theme_rows=theme_rows,
             lead_rows=reporting.lead_matrix(actions),
             chart=charts.status_by_theme(theme_rows),
+            arising=reporting.arising_outside_plans(request.user, agreement.board, as_of),
         )
     return render(request, "dashboard/dashboard.html", context)
 

@@ -59,7 +59,7 @@ class ActionEditForm(GovukForm, forms.Form):
     )
 
     def __init__(self, *args, action, leads, reason_required, **kwargs):
-        board = action.agreement.board
+        board = action.board
         initial = {
             "description": action.description,
             "timescale": action.timescale,

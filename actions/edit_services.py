@@ -27,7 +27,8 @@ TIMESCALE_MAX_LENGTH = Action._meta.get_field("timescale").max_length
 def may_edit_details(user, action) -> bool:
     """A draft's actions may be reworded by their leads too; an adopted plan's only by the
     coordinator; a superseded year's by nobody (it is the record of that year)."""
-    status = action.agreement.status
+    # An action arising outside any plan is edited as an adopted plan's is.
+    status = action.agreement.status if action.agreement_id else Agreement.Status.ADOPTED
     if status == Agreement.Status.SUPERSEDED:
         return False
     if can_edit(user, action):
@@ -36,7 +37,7 @@ def may_edit_details(user, action) -> bool:
 
 
 def reason_required(action) -> bool:
-    return action.agreement.status != Agreement.Status.DRAFT
+    return action.agreement_id is None or action.agreement.status != Agreement.Status.DRAFT
 
 
 def action_update_details(
@@ -62,7 +63,7 @@ def action_update_details(
     with transaction.atomic():
         locked = action_lock(action)
         if not may_edit_details(user, locked):
-            if locked.agreement.status == Agreement.Status.SUPERSEDED:
+            if locked.agreement_id and locked.agreement.status == Agreement.Status.SUPERSEDED:
                 raise PermissionDenied(
                     "This action belongs to a superseded agreement, which is kept as it was."
                 )
@@ -133,7 +134,7 @@ def _validate(action, *, description, timescale, target, theme, leads, reason):
         errors["timescale"] = f"The timescale must be {TIMESCALE_MAX_LENGTH} characters or fewer."
     if len(target) > TARGET_MAX_LENGTH:
         errors["target"] = f"The target must be {TARGET_MAX_LENGTH} characters or fewer."
-    board_id = action.agreement.board_id
+    board_id = action.board.pk
     if theme is None and action.theme_id is None:
         errors["theme"] = "Choose the theme of the action."
     elif theme is not None and theme.board_id != board_id:
@@ -146,7 +147,7 @@ def _validate(action, *, description, timescale, target, theme, leads, reason):
             errors["leads"] = "Each lead can be named only once."
         elif any(not isinstance(p, Organisation | Body) for p in leads):
             errors["leads"] = "A lead must be an organisation or a body."
-        elif outsiders := _outside_partnership(action.agreement.board, leads):
+        elif outsiders := _outside_partnership(action.board, leads):
             errors["leads"] = (
                 f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not part of "
                 "this partnership: choose its own organisations and bodies."

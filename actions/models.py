@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from csa.models import Agreement, Theme
+from csa.models import Agreement, Theme, same_board_error
 from governance.access import access_for, hidden_bodies
 from governance.clock import today
 from governance.models import Body, Meeting, Organisation
@@ -170,7 +170,11 @@ class ActionQuerySet(models.QuerySet):
         access = access_for(user)
         if access.is_admin:
             return self
-        return self.filter(agreement__board_id__in=access.board_ids).exclude(
+        arising_of_mine = Q(agreement__isnull=True) & (
+            Q(origin_meeting__body_id__in=access.board_ids)
+            | Q(origin_meeting__body__partnership_id__in=access.board_ids)
+        )
+        return self.filter(Q(agreement__board_id__in=access.board_ids) | arising_of_mine).exclude(
             restricted_from(user, "pk")
         )
 
@@ -224,6 +228,12 @@ def user_display_name(user) -> str:
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):
     def get_by_natural_key(self, board_short_name, period_start, reference):
+        if period_start is None:  # an action arising on a body's own list: (body, None, ref)
+            return self.get(
+                agreement__isnull=True,
+                origin_meeting__body__short_name=board_short_name,
+                reference=reference,
+            )
         return self.get(
             agreement__board__short_name=board_short_name,
             agreement__period_start=period_start,
@@ -232,7 +242,15 @@ class ActionManager(models.Manager.from_queryset(ActionQuerySet)):
 
 
 class Action(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="actions")
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        help_text="The plan the action is part of. Empty only for an action arising at a "
+        "meeting when no plan was in force: it is on the meeting's body's own list.",
+    )
     theme = models.ForeignKey(
         Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
@@ -289,6 +307,15 @@ class Action(models.Model):
         ordering = ["agreement", "position", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "reference"], name="action_unique_ref"),
+            models.UniqueConstraint(
+                fields=["origin_meeting", "reference"],
+                condition=Q(agreement__isnull=True),
+                name="action_arising_unique_ref",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=False) | Q(origin_meeting__isnull=False),
+                name="action_in_a_plan_or_arising",
+            ),
         ]
         indexes = [
             models.Index(fields=["agreement", "due_date"], name="action_agreement_due"),
@@ -297,16 +324,77 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.description[:60]} ({self.agreement.year_label})"
+        return f"{self.reference} {self.description[:60]} ({self.list_label})"
 
     def natural_key(self):
+        if self.agreement_id is None:
+            return (self.origin_meeting.body.short_name, None, self.reference)
         return (*self.agreement.natural_key(), self.reference)
+
+    @property
+    def board(self):
+        """The board whose partnership the action belongs to."""
+        if self.agreement_id is None:
+            return self.origin_meeting.body.board
+        return self.agreement.board
+
+    @property
+    def starts_on(self):
+        """The start of its plan, or the meeting that agreed an action outside any plan."""
+        if self.agreement_id is None:
+            return self.origin_meeting.date
+        return self.agreement.period_start
+
+    @property
+    def list_label(self) -> str:
+        if self.agreement_id is None:
+            return f"arising at the {self.origin_meeting.body.short_name}"
+        return self.agreement.year_label
 
     natural_key.dependencies = ["csa.agreement", "csa.theme", "governance.meeting"]
 
     def clean(self):
+        if self.reference != self.reference.strip() or not self.reference.strip():
+            raise ValidationError(
+                {"reference": f"Write the reference without spaces around it: {self.reference!r}."}
+            )
         if self.carries_forward_id and self.carries_forward_id == self.pk:
             raise ValidationError({"carries_forward": "An action cannot carry itself forward."})
+        if not self.agreement_id and not self.origin_meeting_id:
+            raise ValidationError(
+                {"agreement": "An action belongs to a plan, unless it arose at a meeting."}
+            )
+        board = self.board
+        meeting, plan = self.origin_meeting, self.agreement
+        outside = (
+            meeting is not None
+            and plan is not None
+            and not plan.period_start <= meeting.date <= plan.period_end
+        )
+        if outside:
+            raise ValidationError(
+                {
+                    "agreement": (
+                        f"The meeting of {meeting.date:%-d %B %Y} is outside the "
+                        f"{plan.year_label} plan ({plan.period_start:%-d %B %Y} to "
+                        f"{plan.period_end:%-d %B %Y}): an action arising joins the plan in "
+                        "force on the meeting's date, or, when there is none, its body's own "
+                        "list (no agreement)."
+                    )
+                }
+            )
+        if self.theme_id and self.theme.board_id != board.pk:
+            raise same_board_error("theme", f"Theme {self.theme.key!r}", board, self.theme.board)
+        forward = self.carries_forward
+        if forward is not None and forward.board.pk != board.pk:
+            raise same_board_error(
+                "carries_forward", f"Action {forward.reference}", board, forward.board
+            )
+        meeting = self.origin_meeting
+        if meeting is not None and meeting.body.board_id != board.pk:
+            raise same_board_error(
+                "origin_meeting", f"Meeting {meeting}", board, meeting.body.board
+            )
 
     @property
     def changed_since_loaded(self) -> bool:
@@ -354,12 +442,8 @@ class Action(models.Model):
 
 class ActionLeadManager(models.Manager):
     def get_by_natural_key(self, board_short_name, period_start, reference, position):
-        return self.get(
-            action__agreement__board__short_name=board_short_name,
-            action__agreement__period_start=period_start,
-            action__reference=reference,
-            position=position,
-        )
+        action = Action.objects.get_by_natural_key(board_short_name, period_start, reference)
+        return self.get(action=action, position=position)
 
 
 class ActionLead(models.Model):
@@ -415,6 +499,12 @@ class ActionLead(models.Model):
             raise ValidationError(
                 "A lead is either an organisation or a body, not both or neither."
             )
+        if self.body_id and self.action_id:
+            board = self.action.board
+            if self.body.board_id != board.pk:
+                raise same_board_error(
+                    "body", f"The {self.body.short_name}", board, self.body.board
+                )
 
 
 class ProgressUpdate(models.Model):

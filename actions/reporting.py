@@ -121,6 +121,18 @@ def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
     return list(actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER))
 
 
+def arising_outside_plans(user, board, as_of: datetime.date) -> list[Action]:
+    """The actions arising at the meetings of a board's partnership when no plan was in force
+    (its bodies' own lists), as of the day: shown beside the plan, never counted in it."""
+    bodies = Q(origin_meeting__body=board) | Q(origin_meeting__body__partnership=board)
+    return list(
+        Action.objects.visible_to(user)
+        .filter(bodies, agreement__isnull=True)
+        .rows(as_of)
+        .order_by("origin_meeting__date", "position", "reference")
+    )
+
+
 def overdue_in(actions: list[Action]) -> list[Action]:
     """The overdue ones of plan_on_day's rows, in its order: the longest overdue first."""
     return [action for action in actions if action.is_overdue]

@@ -93,10 +93,10 @@ def _validate_update(action, *, status, note, outcome, date):
     # today() is the partnership's own (London) date, so no slack is needed.
     if date > today():
         errors["date"] = "The date of the update cannot be in the future."
-    elif date < action.agreement.period_start:
+    elif date < action.starts_on:
         errors["date"] = (
             "The date of the update must be on or after the start of the agreement, "
-            f"{action.agreement.period_start:%-d %B %Y}."
+            f"{action.starts_on:%-d %B %Y}."
         )
     if len(note) > NOTE_MAX_LENGTH:
         errors["note"] = f"The progress note must be {NOTE_MAX_LENGTH} characters or fewer."
@@ -115,6 +115,6 @@ def _validate_update(action, *, status, note, outcome, date):
 
 def apply_timescale(action: Action) -> None:
     """Derive the due date and its kind from the timescale as written."""
-    parsed = parse_timescale(action.timescale, reference_date=action.agreement.period_start)
+    parsed = parse_timescale(action.timescale, reference_date=action.starts_on)
     action.due_date = parsed.due_date
     action.timescale_kind = parsed.kind.value

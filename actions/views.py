@@ -82,6 +82,10 @@ def my_actions(request):
 
 @require_GET
 def action_detail(request, pk):
+    if request.GET.get("at"):
+        # "As it stood" is the plan's history view (plans, above this app): by URL name only.
+        query = request.GET.urlencode()
+        return redirect(f"{reverse('csa:action_as_of', args=[pk])}?{query}")
     try:
         action = action_for_page(request.user, pk, as_of=today())
     except Action.DoesNotExist:

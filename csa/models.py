@@ -10,6 +10,22 @@ from simple_history.models import HistoricalRecords
 
 from governance.models import Body
 
+# The years an agreement may cover: the tracker's records start after 2000 (and the "as it
+# stood" views read no further than 2100), and an agreement covers a year, or a few.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_PERIOD_DAYS = 5 * 366
+
+
+def same_board_error(field: str, what: str, board, other_board) -> ValidationError:
+    return ValidationError(
+        {
+            field: (
+                f"{what} belongs to the {other_board.short_name}'s partnership, not the "
+                f"{board.short_name}'s: a partnership's records name only its own."
+            )
+        }
+    )
+
 
 def financial_year_label(start: datetime.date) -> str:
     """ "2017-18" for the year that starts in April 2017."""
@@ -111,8 +127,24 @@ class Agreement(models.Model):
         return financial_year_label(self.period_start)
 
     def clean(self):
-        if self.period_start and self.period_end and self.period_end <= self.period_start:
-            raise ValidationError({"period_end": "The period must end after it starts."})
+        errors = {}
+        for name in ("period_start", "period_end"):
+            day = getattr(self, name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                errors[name] = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+        if errors:
+            raise ValidationError(errors)
+        if self.period_start and self.period_end:
+            if self.period_end <= self.period_start:
+                raise ValidationError({"period_end": "The period must end after it starts."})
+            if (self.period_end - self.period_start).days > LONGEST_PERIOD_DAYS:
+                raise ValidationError(
+                    {"period_end": "An agreement covers a year, or at most five."}
+                )
+        if self.previous_id and self.board_id and self.previous.board_id != self.board_id:
+            raise same_board_error(
+                "previous", f"Agreement {self.previous}", self.board, self.previous.board
+            )
 
 
 class ThemeManager(models.Manager):
@@ -153,6 +185,10 @@ class Theme(models.Model):
     natural_key.dependencies = ["governance.body"]
 
     def clean(self):
+        if self.parent_id and self.board_id and self.parent.board_id != self.board_id:
+            raise same_board_error(
+                "parent", f"Theme {self.parent.key!r}", self.board, self.parent.board
+            )
         ancestor, seen = self.parent, set()
         while ancestor is not None:
             if ancestor.pk == self.pk or ancestor.pk in seen:
@@ -198,6 +234,14 @@ class Section(models.Model):
         return (*self.agreement.natural_key(), self.position)
 
     natural_key.dependencies = ["csa.agreement", "csa.theme"]
+
+    def clean(self):
+        if self.theme_id and self.agreement_id:
+            board = self.agreement.board
+            if self.theme.board_id != board.pk:
+                raise same_board_error(
+                    "theme", f"Theme {self.theme.key!r}", board, self.theme.board
+                )
 
     @property
     def paragraphs(self) -> list[str]:

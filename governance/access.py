@@ -168,7 +168,7 @@ def can_update(user, action, lead_rows=None) -> bool:
     access = access_for(user)
     if access.is_admin:
         return True
-    board_id = action.agreement.board_id
+    board_id = action.board.pk
     if board_id in access.coordinator_board_ids:
         return True
     # A chair reads; only an officer of the partnership records progress on what they lead.
@@ -211,4 +211,4 @@ def can_manage_people(user, board) -> bool:
 def can_edit(user, action) -> bool:
     """May change the action itself: wording, timescale, leads."""
     access = access_for(user)
-    return access.is_admin or action.agreement.board_id in access.coordinator_board_ids
+    return access.is_admin or action.board.pk in access.coordinator_board_ids

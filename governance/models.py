@@ -138,6 +138,26 @@ class Body(models.Model):
         """The board at the head of this body's partnership."""
         return self.partnership or self
 
+    @property
+    def board_id(self):
+        return self.partnership_id or self.pk
+
+    def clean(self):
+        if self.partnership_id is None:
+            return
+        if self.pk and self.partnership_id == self.pk:
+            raise ValidationError({"partnership": "A body cannot be its own partnership."})
+        head = self.partnership
+        if head.partnership_id is not None:
+            raise ValidationError(
+                {
+                    "partnership": (
+                        f"The {head.short_name} is part of the {head.partnership.short_name}'s "
+                        "partnership: name the board at its head as the partnership."
+                    )
+                }
+            )
+
 
 class ReportingLineManager(models.Manager):
     def get_by_natural_key(self, from_short_name, to_short_name):

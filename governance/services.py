@@ -110,11 +110,38 @@ def chair_change(
         open_chair.save(update_fields=["end"])
     new_chair = Chair(body=body, person=person, start=start)
     new_chair.full_clean()
+    chair_period_check(chair=new_chair)
     new_chair._change_reason = why
     if user is not None:
         new_chair._history_user = user
     new_chair.save()
     return new_chair
+
+
+def chair_period_check(*, chair: Chair) -> None:
+    """Refuse a chair's period that overlaps another recorded period of the same body.
+
+    chair_change closes the open period before it opens the new one; a period given whole (a
+    year's file, the admin) must fit between the recorded ones as they are.
+    """
+    if chair.start is None:
+        raise ValidationError({"start": "Enter the date the chair took over."})
+    end = chair.end or datetime.date.max
+    others = Chair.objects.filter(body_id=chair.body_id).select_related("person")
+    if chair.pk:
+        others = others.exclude(pk=chair.pk)
+    for other in others:
+        other_end = other.end or datetime.date.max
+        if other.start <= end and chair.start <= other_end:
+            until = f"to {_fmt(other.end)}" if other.end else "with no end date"
+            raise ValidationError(
+                {
+                    "start": (
+                        f"This overlaps {other.person.name}'s period as chair of the "
+                        f"{chair.body.short_name}, from {_fmt(other.start)} {until}."
+                    )
+                }
+            )
 
 
 def current_chair_on(chairs: Iterable[Chair], day: datetime.date) -> Chair | None:
@@ -208,24 +235,22 @@ def reporting_line_create(
 # --- Meetings -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def meeting_create(
+def meeting_check(
     *,
     body: Body,
     date: datetime.date,
     title: str,
     attendees: str = "",
-    attendee_people: Iterable[Person] = (),
     minutes: str = "",
     papers: str = "",
-    user=None,
-) -> Meeting:
+    exclude_pk=None,
+) -> None:
+    """The rules of a meeting, for the meeting form and a year's file alike."""
     errors = {}
-    title = clean_text(title)
     texts = {
-        "attendees": (clean_text(attendees), ATTENDEES_MAX_LENGTH, "The attendees"),
-        "minutes": (clean_text(minutes), MINUTES_MAX_LENGTH, "The minutes"),
-        "papers": (clean_text(papers), PAPERS_MAX_LENGTH, "The papers received"),
+        "attendees": (attendees or "", ATTENDEES_MAX_LENGTH, "The attendees"),
+        "minutes": (minutes or "", MINUTES_MAX_LENGTH, "The minutes"),
+        "papers": (papers or "", PAPERS_MAX_LENGTH, "The papers received"),
     }
     for name, (value, limit, what) in texts.items():
         if len(value) > limit:
@@ -243,19 +268,39 @@ def meeting_create(
         errors["title"] = "Enter the title of the meeting, for example the agenda item."
     elif len(title) > TITLE_MAX_LENGTH:
         errors["title"] = f"The title must be {TITLE_MAX_LENGTH} characters or fewer."
-    if not errors and Meeting.objects.filter(body=body, date=date, title=title).exists():
+    same = Meeting.objects.filter(body=body, date=date, title=title).exclude(pk=exclude_pk)
+    if not errors and same.exists():
         errors["title"] = (
             f"The {body.short_name} already has a meeting called {title!r} on {_fmt(date)}."
         )
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    body: Body,
+    date: datetime.date,
+    title: str,
+    attendees: str = "",
+    attendee_people: Iterable[Person] = (),
+    minutes: str = "",
+    papers: str = "",
+    user=None,
+) -> Meeting:
+    title = clean_text(title)
+    attendees, minutes, papers = clean_text(attendees), clean_text(minutes), clean_text(papers)
+    meeting_check(
+        body=body, date=date, title=title, attendees=attendees, minutes=minutes, papers=papers
+    )
     meeting = Meeting(
         body=body,
         date=date,
         title=title,
-        attendees=texts["attendees"][0],
-        minutes=tidy_minutes(texts["minutes"][0]),
-        papers=texts["papers"][0],
+        attendees=attendees,
+        minutes=tidy_minutes(minutes),
+        papers=papers,
     )
     meeting._change_reason = "Meeting recorded"
     if user is not None:

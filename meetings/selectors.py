@@ -82,11 +82,14 @@ def body_page(body: Body, user, today: datetime.date) -> BodyPage:
             .order_by("person__name")
         )
         agreement = Agreement.objects.current_for(body.board, today)
+        # Its part of the current plan, and its own list of actions arising outside a plan.
+        mine = Q(agreement__isnull=True, origin_meeting__body=body)
         if agreement is not None:
             led = Action.objects.filter(agreement=agreement).filter(
                 Q(leads__body=body) | Q(origin_meeting__body=body)
             )
-            actions = action_rows(Action.objects.filter(pk__in=led.values("pk")), user, today)
+            mine |= Q(pk__in=led.values("pk"))
+        actions = action_rows(Action.objects.filter(mine), user, today)
         meetings = list(Meeting.objects.filter(body=body).order_by("-date"))
     return BodyPage(
         body=body,

@@ -29,8 +29,16 @@ FUTURE_PROGRESS_MESSAGE = "Record the progress a meeting received once the meeti
 
 
 def agreement_for_meeting(meeting: Meeting) -> Agreement | None:
-    """The agreement that actions arising at a meeting join: the board's current one then."""
-    return Agreement.objects.current_for(meeting.body.board, meeting.date)
+    """The agreement that actions arising at a meeting join: the board's plan in force on
+    the meeting's date. None when there is none: the action goes on the body's own list of
+    actions arising, never counted in a year's plan."""
+    return (
+        Agreement.objects.filter(board=meeting.body.board)
+        .working()
+        .in_force_on(meeting.date)
+        .order_by("-period_start")
+        .first()
+    )
 
 
 def _refuse_future_meeting(meeting: Meeting, message: str) -> None:
@@ -91,24 +99,22 @@ def action_arising_create(
             f"The due date cannot be before the meeting that agreed it, {_fmt(meeting.date)}."
         )
     agreement = agreement_for_meeting(meeting)
-    if agreement is None and not errors:
-        errors["__all__"] = (
-            f"The {meeting.body.board.name} has no adopted agreement to add the action to. "
-            "Load or adopt this year's agreement first."
-        )
     if errors:
         raise ValidationError(errors)
 
-    # Lock the agreement so that two actions recorded at once cannot take the same number.
-
-    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+    # Lock the list the action joins (its plan, else its meeting) so that two actions
+    # recorded at once cannot take the same number.
+    if agreement is not None:
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        same_list = Action.objects.filter(agreement=agreement)
+    else:
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        same_list = Action.objects.filter(agreement__isnull=True, origin_meeting=meeting)
     prefix = arising_reference_prefix(meeting)
-    taken = Action.objects.filter(agreement=agreement, reference__startswith=prefix).values_list(
-        "reference", flat=True
-    )
+    taken = same_list.filter(reference__startswith=prefix).values_list("reference", flat=True)
     numbers = [int(m.group(1)) for r in taken if (m := re.fullmatch(rf"{prefix}(\d+)", r))]
     reference = f"{prefix}{max(numbers, default=0) + 1}"
-    last_position = Action.objects.filter(agreement=agreement).aggregate(p=Max("position"))["p"]
+    last_position = same_list.aggregate(p=Max("position"))["p"]
 
     action = Action(
         agreement=agreement,
@@ -171,7 +177,7 @@ def progress_received_link(*, meeting: Meeting, updates: Iterable, user=None) ->
         errors.append("One of the chosen progress updates no longer exists.")
     for update in rows:
         ref = update.action.reference
-        if update.action.agreement.board_id != meeting.body.board.pk:
+        if update.action.board.pk != meeting.body.board.pk:
             errors.append(f"The update on {ref} belongs to another partnership's plan.")
         elif update.date > meeting.date:
             errors.append(f"The update on {ref} of {_fmt(update.date)} is dated after the meeting.")
@@ -198,7 +204,7 @@ def progress_received_record(
     """Record a new progress update given at the meeting, dated the day of the meeting."""
 
     _refuse_future_meeting(meeting, FUTURE_PROGRESS_MESSAGE)
-    if action.agreement.board_id != meeting.body.board.pk:
+    if action.board.pk != meeting.body.board.pk:
         raise ValidationError({"action": "Choose an action of this partnership's plan."})
     return progress_update_create(
         action=action,

@@ -11,6 +11,7 @@ Unlike loaddata, this loader:
 - derives an action's due date from its timescale when the file does not give one.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,19 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from actions.models import Action, ActionLead, Status
 from actions.services import apply_timescale, progress_update_create
+from actions.timescales import parse_timescale
 from csa.models import Agreement
+from governance.models import Body, Chair, Membership, Person
+from governance.services import (
+    chair_period_check,
+    check_reporting_line,
+    meeting_check,
+    partnership_lines,
+)
 
 # The models a year's file may hold, in an order where each only names those before it.
 LOADABLE_MODELS = [
@@ -65,6 +75,18 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # The longest text one field may hold (a narrative section is a few thousand characters).
 MAX_TEXT_LENGTH = 100_000
 
+# Every history row a load writes gives this reason, "loaded from 2018-19.json": it is how a
+# reload tells what a file wrote from what people did in the tracker.
+LOAD_REASON_PREFIX = "loaded from "
+
+# Organisations and people may serve several partnerships (a police force, probation): a
+# file may name them, and change one only when no other partnership uses it. Everything else
+# belongs to one partnership, the board at its head.
+SHARED_MODELS = {"governance.organisation", "governance.person"}
+
+# An action's status and write counter are the tracker's, set by progress updates.
+TRACKER_OWNED_ACTION_FIELDS = {"status", "version", "loaded_version"}
+
 
 class AgreementFileError(Exception):
     """The file was refused. `problems` lists every problem found, each naming its place."""
@@ -88,6 +110,8 @@ class LoadReport:
     kept: int = 0
     removed: int = 0
     by_model: dict = field(default_factory=dict)
+    # One line per record the file would change but people changed in the tracker since.
+    not_applied: list = field(default_factory=list)
 
     @property
     def total(self):
@@ -97,7 +121,7 @@ class LoadReport:
         return (
             f"{self.path}: {self.total} records, {self.created} created, {self.changed} changed, "
             f"{self.unchanged} already up to date, {self.removed} removed"
-            + (f", {self.kept} kept as changed in the tracker since" if self.kept else "")
+            + (f", {self.kept} not applied (changed in the tracker since)" if self.kept else "")
         )
 
 
@@ -139,6 +163,10 @@ def _read_records(path: Path) -> list[dict]:
         raise AgreementFileError(
             path, [f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from None
+    except RecursionError:
+        raise AgreementFileError(
+            path, ["the JSON is nested too deeply to be a year's file: a list of records"]
+        ) from None
     if not isinstance(records, list):
         raise AgreementFileError(path, ["the file must hold a JSON list of records"])
     problems = []
@@ -173,6 +201,12 @@ def _read_records(path: Path) -> list[dict]:
 
 
 def _natural_key_of(label, fields):
+    if label == "actions.action" and fields.get("agreement") is None and fields.get("reference"):
+        # An action arising outside any plan is named by its meeting's body: (body, null, ref).
+        meeting = fields.get("origin_meeting")
+        body = meeting[0] if isinstance(meeting, list) and meeting else None
+        if body is not None:
+            return (json.dumps(body), json.dumps(None), json.dumps(fields["reference"]))
     return tuple(
         json.dumps(fields.get(name)) if fields.get(name) is not None else None
         for name in NATURAL_KEY_FIELDS[label]
@@ -194,17 +228,18 @@ class _Loader:
         self.problems: list[str] = []
         self.report = LoadReport(path=str(path))
         self.leads_in_file: dict[int, set[int]] = {}
-        # Actions that people have changed in the tracker since a load: the file leaves them be.
-        self.kept_action_ids: set[int] = set()
         self.file_agreement_start = None
+        # The partnership this file is for: the board the first record that names one names.
+        self.board_name = None
+        self.board_record = ""
+        self.history_date = None
 
     def load(self, records):
-        starts = [
-            r["fields"].get("period_start")
-            for r in records
-            if r["model"].lower() == "csa.agreement"
-        ]
+        agreements = [r["fields"] for r in records if r["model"].lower() == "csa.agreement"]
+        starts = [f.get("period_start") for f in agreements]
         self.file_agreement_start = min(starts) if starts else None
+        self.history_date = _document_moment(agreements)
+        self.board_name, self.board_record = _file_board(records)
         for number, record in enumerate(records, 1):
             label = record["model"].lower()
             model = apps.get_model(label)
@@ -218,7 +253,11 @@ class _Loader:
             self._remove_leads_not_in_file()
 
     def _load_one(self, model, label, fields, where):
+        fields = dict(fields)
+        if label == "governance.person" and fields.pop("user", None) is not None:
+            raise ValidationError({"user": "a file never links sign-in accounts: leave 'user' out"})
         self._check_fields(model, fields)
+        self._check_key_text(label, fields)
         if label == "actions.action":
             self._check_action(fields)
         try:
@@ -228,50 +267,190 @@ class _Loader:
         except DeserializationError as error:
             raise ValidationError(str(error.__cause__ or error)) from None
         obj = deserialized.object
+        existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        named = _named_fields(model, fields)
+        if label == "actions.actionlead" and named & {"organisation_id", "body_id"}:
+            named |= {"organisation_id", "body_id"}  # a lead is one party: naming one names it
         status_in_file = None
         if label == "actions.action":
             # The stored status is written by progress updates only (progress_update_create):
-            # a status the file gives becomes one, dated the start of the plan.
+            # a status the file gives a new action becomes one, dated the start of the plan.
             status_in_file, obj.status = obj.status, Status.NOT_STARTED
-            if "due_date" not in fields:
+            named -= TRACKER_OWNED_ACTION_FIELDS
+            if (existing is None or "timescale" in fields) and "due_date" not in fields:
                 apply_timescale(obj)
-        existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+                named |= {"due_date", "timescale_kind"}
         if existing is not None:
-            obj._state.adding = False  # an update: the uniqueness checks must not see itself
-        obj.full_clean()
+            # A field the file does not name is left as it is.
+            # A second copy, sharing no cached related objects with `existing`.
+            merged = model._default_manager.get(pk=existing.pk)
+            for name in named:
+                setattr(merged, name, getattr(obj, name))
+            obj = merged
+        self._check_scope(label, obj, existing, where)
         if existing is not None and label == "csa.theme" and self._file_is_older_than(obj):
             # An older year's file must not rename a theme back to last year's name.
             self._count(label, "unchanged")
             return
-        if existing is not None and label == "actions.action":
-            # Status and version are the tracker's own, set by progress updates.
-            obj.status, obj.version = existing.status, existing.version
-            obj.loaded_version = existing.loaded_version
-            if existing.changed_since_loaded:
-                self.kept_action_ids.add(existing.pk)
-                self._count(label, "kept")
-                return
-        if label == "actions.actionlead" and obj.action_id in self.kept_action_ids:
-            self._count(label, "kept")
+        if existing is not None:
+            self._merge_with_tracker(label, model, existing, obj, named, where)
+        obj.full_clean()
+        self._check_rules(label, obj, existing)
+        if existing is not None and label in SHARED_MODELS:
+            self._check_shared(label, existing, obj, named)
+        elif label == "actions.actionlead" and self._deleted_in_tracker(obj):
+            loaded = (
+                ActionLead.history.filter(
+                    action_id=obj.action_id,
+                    position=obj.position,
+                    history_change_reason__startswith=LOAD_REASON_PREFIX,
+                )
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+            if loaded is not None and (loaded.organisation_id, loaded.body_id) == (
+                obj.organisation_id,
+                obj.body_id,
+            ):
+                self._count(label, "unchanged")  # the file did not change: their removal stands
+            else:
+                self._not_applied(
+                    label, where, "people removed this lead in the tracker since it was loaded"
+                )
             return
-        if existing is not None and _same_values(existing, obj):
+        if existing is not None and _same_values(existing, obj, named):
             self._count(label, "unchanged")
         else:
             obj._change_reason = self.reason
             if self.user is not None:
                 obj._history_user = self.user
+            if existing is None:
+                moment = self._moment_for(label, obj)
+                if moment is not None:
+                    obj._history_date = moment
             obj.save()
             self._count(label, "changed" if existing is not None else "created")
             if label == "actions.action" and existing is None:
                 self._record_status_as_given(obj, status_in_file)
-        if label == "actions.action":
-            # What this load left: a later reload may change it until people do.
-            Action.objects.filter(pk=obj.pk).update(loaded_version=F("version"))
+            if label == "actions.action":
+                # The version this load left (Action.changed_since_loaded).
+                Action.objects.filter(pk=obj.pk).update(loaded_version=F("version"))
         if deserialized.m2m_data:
             for name, values in deserialized.m2m_data.items():
                 getattr(obj, name).set(values)
         if label == "actions.actionlead":
             self.leads_in_file.setdefault(obj.action_id, set()).add(obj.pk)
+
+    # --- Merging with what people did in the tracker -----------------------------------------
+
+    def _merge_with_tracker(self, label, model, existing, obj, named, where):
+        """Three ways: what the last load wrote, what is there now, what the file says.
+
+        A field people changed since the last load keeps their value when the file says what
+        the last load said (the file did not change) and is reported, not applied, when the
+        file says something else too. A field people did not touch takes the file's value.
+        """
+        loaded = _as_last_loaded(model, existing.pk)
+        conflicts = []
+        for name in sorted(named):
+            now, wanted = getattr(existing, name), getattr(obj, name)
+            then = getattr(loaded, name, None) if loaded is not None else now
+            if now in (then, wanted):
+                continue
+            setattr(obj, name, now)
+            if wanted != then:
+                conflicts.append(name)
+        if conflicts:
+            fields = ", ".join(f"'{name}'" for name in conflicts)
+            self._not_applied(
+                label,
+                where,
+                f"field {fields}: changed in the tracker since it was loaded; "
+                "the tracker's value is kept",
+            )
+
+    def _deleted_in_tracker(self, lead) -> bool:
+        last = (
+            ActionLead.history.filter(action_id=lead.action_id, position=lead.position)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        return (
+            last is not None
+            and last.history_type == "-"
+            and not (last.history_change_reason or "").startswith(LOAD_REASON_PREFIX)
+        )
+
+    def _moment_for(self, label, obj):
+        """The history of a record a load creates starts when the document says, so that the
+        year can be seen as it stood; an action arising starts at its meeting."""
+        if label == "governance.meeting":
+            return _start_of(obj.date)
+        if label == "actions.action" and obj.origin_meeting_id:
+            return _start_of(obj.origin_meeting.date)
+        if label == "actions.actionlead" and obj.action.origin_meeting_id:
+            return _start_of(obj.action.origin_meeting.date)
+        return self.history_date
+
+    def _not_applied(self, label, where, why):
+        self.report.not_applied.append(f"{where}: not applied: {why}")
+        self._count(label, "kept")
+
+    # --- Checks --------------------------------------------------------------------------------
+
+    def _check_key_text(self, label, fields):
+        for name in NATURAL_KEY_FIELDS[label]:
+            value = fields.get(name)
+            if isinstance(value, str) and value != value.strip():
+                raise ValidationError(
+                    {name: f"write it without spaces around it: {value!r} is not {value.strip()!r}"}
+                )
+
+    def _check_scope(self, label, obj, existing, where):
+        """A file may create and change only its own partnership's records."""
+        if label in SHARED_MODELS:
+            return
+        owners = [_board_name_of(label, obj)]
+        if existing is not None:
+            owners.append(_board_name_of(label, existing))
+        for owner in owners:
+            if owner != self.board_name:
+                raise ValidationError(
+                    f"this belongs to the {owner}'s partnership, but this file is for the "
+                    f"{self.board_name}'s ({self.board_record}): a file may create and change "
+                    "only its own partnership's records"
+                )
+
+    def _check_shared(self, label, existing, obj, named):
+        """Organisations and people may serve several partnerships: a file may name them,
+        but change one only when no other partnership uses it."""
+        if _same_values(existing, obj, named):
+            return
+        others = sorted(name for name in _boards_using(label, existing) if name != self.board_name)
+        if others:
+            raise ValidationError(
+                f"{existing} is shared with the {', '.join(others)} partnership(s): a file may "
+                "refer to it but not change it"
+            )
+
+    def _check_rules(self, label, obj, existing):
+        """The rules the pages apply, through the same services."""
+        if label == "governance.chair":
+            chair_period_check(chair=obj)
+        elif label == "governance.reportingline" and existing is None:
+            from_body, to_body = obj.from_body, obj.to_body
+            check_reporting_line(
+                from_body=from_body,
+                to_body=to_body,
+                lines=partnership_lines(from_body.board, to_body.board),
+            )
+        elif label == "governance.meeting":
+            meeting_check(
+                body=obj.body,
+                date=obj.date,
+                title=obj.title,
+                exclude_pk=existing.pk if existing else None,
+            )
 
     def _record_status_as_given(self, action, status):
         """A file may give a status: it becomes a progress update, where statuses come from."""
@@ -284,7 +463,7 @@ class _Loader:
             status=status,
             note=note,
             outcome=note if status == Status.COMPLETED else "",
-            date=action.agreement.period_start,
+            date=action.starts_on,
         )
 
     def _check_fields(self, model, fields):
@@ -307,7 +486,9 @@ class _Loader:
                         "(it must be in this file, before this record, or already loaded)"
                     )
             elif isinstance(model_field, models.ManyToManyField):
-                continue
+                problem = _check_many(model_field, value)
+                if problem:
+                    errors[name] = problem
             elif isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
                 errors[name] = f"the text must be {MAX_TEXT_LENGTH:,} characters or fewer"
             elif value is not None and not model_field.is_relation:
@@ -315,6 +496,12 @@ class _Loader:
                     model_field.to_python(value)
                 except ValidationError as error:
                     errors[name] = " ".join(error.messages) + f" (the file says {value!r})"
+                    continue
+                allowed = [str(choice) for choice, _ in model_field.flatchoices]
+                if allowed and str(value) not in allowed:
+                    errors[name] = f"{value!r} is not one of the allowed values: " + ", ".join(
+                        allowed
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -341,6 +528,8 @@ class _Loader:
 
         for action_id, kept in self.leads_in_file.items():
             for lead in ActionLead.objects.filter(action_id=action_id).exclude(pk__in=kept):
+                if _as_last_loaded(ActionLead, lead.pk, only_if_latest=True) is None:
+                    continue  # a lead people added in the tracker: theirs to remove
                 lead._change_reason = self.reason
                 lead.delete()
                 self.report.removed += 1
@@ -351,12 +540,166 @@ class _Loader:
         per_model[outcome] = per_model.get(outcome, 0) + 1
 
 
-def _same_values(existing, obj) -> bool:
+def _same_values(existing, obj, named=None) -> bool:
     return all(
         getattr(existing, f.attname) == getattr(obj, f.attname)
         for f in obj._meta.concrete_fields
-        if not f.primary_key
+        if not f.primary_key and (named is None or f.attname in named)
     )
+
+
+def _named_fields(model, fields) -> set[str]:
+    """The attribute names of the concrete fields a record names."""
+    named = set()
+    for name in fields:
+        model_field = model._meta.get_field(name)
+        if model_field.concrete and not model_field.many_to_many:
+            named.add(model_field.attname)
+    return named
+
+
+def _as_last_loaded(model, pk, *, only_if_latest=False):
+    """The history row the last load wrote for this record, or None when no load wrote one
+    (or, with only_if_latest, when people changed it since)."""
+    rows = model.history.filter(id=pk).order_by("-history_date", "-history_id")
+    if only_if_latest:
+        latest = rows.first()
+        loaded = latest is not None and (latest.history_change_reason or "").startswith(
+            LOAD_REASON_PREFIX
+        )
+        return latest if loaded else None
+    return rows.filter(history_change_reason__startswith=LOAD_REASON_PREFIX).first()
+
+
+def _check_many(model_field, value) -> str:
+    """People (a meeting's attendees) are named by their natural keys, never by id."""
+    related = model_field.related_model
+    if not isinstance(value, list):
+        return "must be a list"
+    for item in value:
+        key = item if isinstance(item, list) else None
+        found = None
+        if key is not None:
+            try:
+                found = related._default_manager.get_by_natural_key(*key)
+            except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
+                found = None
+        if found is None:
+            return (
+                f"no {related._meta.verbose_name} {item!r}: name each by its natural key, "
+                f'for example ["Jane Smith"] (it must be in this file or already loaded)'
+            )
+    return ""
+
+
+def _board_name_of(label, obj) -> str:
+    """The short name of the board whose partnership the record belongs to."""
+    if label == "governance.body":
+        return obj.partnership.short_name if obj.partnership_id else obj.short_name
+    if label == "governance.reportingline":
+        return obj.from_body.board.short_name
+    if label in ("governance.chair", "governance.membership", "governance.meeting"):
+        return obj.body.board.short_name
+    if label in ("csa.theme", "csa.agreement"):
+        return obj.board.short_name
+    if label == "csa.section":
+        return obj.agreement.board.short_name
+    if label == "actions.action":
+        return obj.board.short_name
+    return obj.action.board.short_name  # actions.actionlead
+
+
+def _file_board(records) -> tuple[str | None, str]:
+    """The board the file's first own-partnership record names, and where."""
+    bodies = {}
+    for number, record in enumerate(records, 1):
+        label, fields = record["model"].lower(), record["fields"]
+        if label in SHARED_MODELS:
+            continue
+        name = _first_key(fields, _BOARD_KEY_FIELD.get(label, ""))
+        if label == "actions.action" and not fields.get("agreement"):
+            name = _board_of_body(_first_key(fields, "origin_meeting"), bodies)
+        if label == "governance.body":
+            short_name = fields.get("short_name")
+            if "partnership" in fields:
+                partnership = fields.get("partnership")
+                name = _first_key(fields, "partnership") if partnership else short_name
+            else:  # a body already loaded keeps its partnership; a new one is a board
+                name = _board_of_body(short_name, bodies) or short_name
+            bodies[short_name] = name
+        elif label in ("governance.chair", "governance.membership", "governance.meeting"):
+            name = _board_of_body(_first_key(fields, "body"), bodies)
+        elif label == "governance.reportingline":
+            name = _board_of_body(_first_key(fields, "from_body"), bodies)
+        if name:
+            where = f"record {number} ({label} {_show(_natural_key_of(label, fields))})"
+            return str(name), where
+    return None, ""
+
+
+_BOARD_KEY_FIELD = {
+    "csa.theme": "board",
+    "csa.agreement": "board",
+    "csa.section": "agreement",
+    "actions.action": "agreement",
+    "actions.actionlead": "action",
+}
+
+
+def _first_key(fields, name):
+    value = fields.get(name)
+    if isinstance(value, list) and value:
+        return value[0]
+    return value if isinstance(value, str) else None
+
+
+def _board_of_body(short_name, bodies):
+    if short_name in bodies:
+        return bodies[short_name]
+    body = Body.objects.filter(short_name=short_name).select_related("partnership").first()
+    return body.board.short_name if body else None
+
+
+def _boards_using(label, obj) -> set[str]:
+    """The partnerships (their boards' short names) that use a shared organisation or person."""
+    if label == "governance.organisation":
+        people = Person.objects.filter(organisation=obj)
+        leads = ActionLead.objects.filter(organisation=obj).values_list(
+            "action__agreement__board__short_name", flat=True
+        )
+        names = set(leads)
+    else:
+        people = Person.objects.filter(pk=obj.pk)
+        names = set()
+    for through in (Chair, Membership):
+        for body in Body.objects.filter(
+            pk__in=through.objects.filter(person__in=people).values("body")
+        ).select_related("partnership"):
+            names.add(body.board.short_name)
+    return names
+
+
+def _document_moment(agreements) -> datetime.datetime | None:
+    """When the year's document says it stood: its date ("March 2017", read as that month's
+    end), else the start of its period; never later than now."""
+    days = []
+    for fields in agreements:
+        written = str(fields.get("document_date") or "")
+        day = parse_timescale(written).due_date if written else None
+        if day is None:
+            try:
+                day = datetime.date.fromisoformat(str(fields.get("period_start")))
+            except ValueError:
+                continue
+        days.append(day)
+    if not days:
+        return None
+    return _start_of(min(days))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime | None:
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return moment if moment < timezone.now() else None
 
 
 def _describe(where, error: ValidationError) -> list[str]:

@@ -298,7 +298,10 @@ def agreement_adopt(request, pk):
 def action_as_of(request, pk):
     action = Action.objects.select_related("agreement__board").get_visible(request.user, pk)
     # Its past may hold a restricted body's lead even when today's rows do not.
-    if action.pk in _hidden_action_ids(request.user, action.agreement):
+    hidden = HistoricalAction.objects.filter(id=action.pk).filter(
+        restricted_from(request.user, "id")
+    )
+    if hidden.exists():
         raise Http404("No such action.")
     form = AsOfForm(request.GET or None)
     moment = None
@@ -325,7 +328,11 @@ def action_as_of(request, pk):
             "then": then,
             "records": records,
             "first_recorded": first,
-            "agreement_url": reverse("csa:agreement_detail", args=[action.agreement_id]),
+            "agreement_url": (
+                reverse("csa:agreement_detail", args=[action.agreement_id])
+                if action.agreement_id
+                else ""
+            ),
         },
     )
 

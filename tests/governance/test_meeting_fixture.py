@@ -29,8 +29,9 @@ def test_the_fixture_loads_the_meeting_with_its_actions_arising(meeting):
     assert [a.reference for a in arising] == ["M190731-1", "M190731-2", "M190731-3"]
     first = arising[0]
     assert first.description.startswith("The Board would be updated on the progress of the data")
-    # The meeting fell after the 2018-19 year and no later plan is loaded: the latest adopted.
-    assert first.agreement.period_start == datetime.date(2018, 4, 1)
+    # The meeting fell after the 2018-19 year and no later plan is loaded: no plan was in
+    # force, so the actions are on the board's own list, not in 2018-19's plan.
+    assert first.agreement is None
     assert [lead.party.short_name for lead in first.leads.order_by("position")] == [
         "WCC PH",
         "WM Police",
@@ -69,3 +70,19 @@ def test_the_scb_page_shows_its_chair_and_meeting_with_actions_arising(client, m
     assert "Actions arising" in detail
     assert "The Board would be updated on the progress of the data set" in detail
     assert "Arising from" in detail
+
+
+def test_actions_arising_outside_a_plan_are_not_counted_in_a_year(meeting, coordinator, client):
+    from csa.models import Agreement
+
+    year = Agreement.objects.get(board=meeting.body, period_start="2018-04-01")
+    assert year.actions.count() == 12
+    client.force_login(coordinator)
+    compare = client.get(f"/agreements/{year.pk}/compare/").content.decode()
+    assert "4 actions carried forward, 8 new" in compare
+    dashboard = client.get(f"/dashboard/?agreement={year.pk}&as_of=2019-08-01").content.decode()
+    assert "Actions arising outside a plan: 3" in dashboard
+    assert "M190731-2" in dashboard
+    assert "No theme" not in dashboard
+    body = client.get(f"/governance/bodies/{meeting.body.pk}/").content.decode()
+    assert "M190731-1" in body

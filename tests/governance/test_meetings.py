@@ -125,7 +125,7 @@ def test_an_action_arising_is_an_ordinary_action_of_the_plan_in_force(scb, wcc_p
     assert not overdue.filter(pk=second.pk).exists()
 
 
-def test_after_the_plan_year_an_action_arising_joins_the_latest_adopted_plan(scb, wcc_ph):
+def test_after_the_plan_year_an_action_arising_goes_on_the_bodys_own_list(scb, wcc_ph):
     later = make_meeting(scb, date=datetime.date(2019, 7, 31))
     # A draft for the next year is not agreed: it must not take the action.
     Agreement.objects.create(
@@ -135,7 +135,8 @@ def test_after_the_plan_year_an_action_arising_joins_the_latest_adopted_plan(scb
         period_end=datetime.date(2020, 3, 31),
         status=Agreement.Status.DRAFT,
     )
-    assert agreement_for_meeting(later) == agreement_2018()
+    # No agreed plan in force on 31 July 2019 (issue 13): the body's own list, not 2018-19.
+    assert agreement_for_meeting(later) is None
     earlier = make_meeting(scb, date=datetime.date(2017, 9, 1))
     assert agreement_for_meeting(earlier).period_start == datetime.date(2017, 4, 1)
 

@@ -121,7 +121,7 @@ class Command(BaseCommand):
 def _row(action) -> dict:
     """One row of ActionQuerySet.rows, as the command writes it."""
     return {
-        "agreement": f"{action.agreement.board.short_name}:{action.agreement.year_label}",
+        "agreement": f"{action.board.short_name}:{action.list_label}",
         "reference": action.reference,
         "due_date": action.due_date.isoformat(),
         "days_overdue": action.days_overdue,
