@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from csa.models import Agreement, Theme, same_board_error
 from governance.access import access_for, hidden_bodies
 from governance.clock import today
+from governance.history import HistorySource
 from governance.models import Body, Meeting, Organisation
 
 from .timescales import TimescaleKind
@@ -299,7 +300,7 @@ class Action(models.Model):
         help_text="The version that the last load of a year's file left: a higher version "
         "means people changed the action since, and a reload keeps their work.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ActionManager()
 
@@ -461,7 +462,7 @@ class ActionLead(models.Model):
     body = models.ForeignKey(
         Body, null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ActionLeadManager()
 
@@ -531,7 +532,7 @@ class ProgressUpdate(models.Model):
         help_text="The meeting that received this update.",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from governance.history import HistorySource
 from governance.models import Body
 
 # The years an agreement may cover: the tracker's records start after 2000 (and the "as it
@@ -98,7 +99,7 @@ class Agreement(models.Model):
         related_name="next",
         help_text="Last year's agreement, of which this one is the revision.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = AgreementManager()
 
@@ -164,7 +165,7 @@ class Theme(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ThemeManager()
 
@@ -217,7 +218,7 @@ class Section(models.Model):
         Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="sections"
     )
     text = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = SectionManager()
 

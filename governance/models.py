@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .history import HistorySource
 from .minutes import tidy_minutes
 
 
@@ -31,7 +32,7 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ShortNameManager()
 
@@ -64,7 +65,7 @@ class Person(models.Model):
         related_name="person",
         help_text="The sign-in account of this person, if they use the tracker.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = PersonManager()
 
@@ -119,7 +120,7 @@ class Body(models.Model):
         related_name="reported_to_by",
         blank=True,
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ShortNameManager()
 
@@ -170,7 +171,7 @@ class ReportingLine(models.Model):
     description = models.CharField(
         max_length=200, blank=True, help_text='As written, e.g. "a subgroup of the SCB".'
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ReportingLineManager()
 
@@ -203,7 +204,7 @@ class Chair(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="chairs")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty while they are in the chair.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = ChairManager()
 
@@ -242,7 +243,7 @@ class Membership(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     objects = MembershipManager()
 
@@ -273,7 +274,7 @@ class Role(models.Model):
     )
     board = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         constraints = [
@@ -299,7 +300,7 @@ class Meeting(models.Model):
     attendee_people = models.ManyToManyField(Person, blank=True, related_name="meetings")
     minutes = models.TextField(blank=True)
     papers = models.TextField(blank=True, help_text="The papers received, one per line.")
-    history = HistoricalRecords(m2m_fields=[attendee_people])
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[attendee_people])
 
     objects = MeetingManager()
 

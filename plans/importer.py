@@ -6,7 +6,8 @@ natural keys ("WCC PH", ["SCB", "2017-04-01", "A3"]) rather than by primary key.
 
 Unlike loaddata, this loader:
 - names the record and the field of every problem, and writes nothing when there is one;
-- writes a history row for every record it creates or changes ("loaded from 2018-19.json")
+- writes a history row for every record it creates or changes, marked history_source="file"
+  (governance.history) and with the reason "loaded from 2018-19.json" for people to read
   and none for records that are already as the file says, so loading twice changes nothing;
 - derives an action's due date from its timescale when the file does not give one.
 """
@@ -28,6 +29,7 @@ from actions.models import Action, ActionLead, Status
 from actions.services import apply_timescale, progress_update_create
 from actions.timescales import parse_timescale
 from csa.models import Agreement
+from governance.history import FROM_A_FILE
 from governance.models import Body, Chair, Membership, Person
 from governance.services import (
     chair_period_check,
@@ -75,9 +77,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # The longest text one field may hold (a narrative section is a few thousand characters).
 MAX_TEXT_LENGTH = 100_000
 
-# Every history row a load writes gives this reason, "loaded from 2018-19.json": it is how a
-# reload tells what a file wrote from what people did in the tracker.
-LOAD_REASON_PREFIX = "loaded from "
 
 # Organisations and people may serve several partnerships (a police force, probation): a
 # file may name them, and change one only when no other partnership uses it. Everything else
@@ -303,7 +302,7 @@ class _Loader:
                 ActionLead.history.filter(
                     action_id=obj.action_id,
                     position=obj.position,
-                    history_change_reason__startswith=LOAD_REASON_PREFIX,
+                    history_source=FROM_A_FILE,
                 )
                 .order_by("-history_date", "-history_id")
                 .first()
@@ -322,6 +321,7 @@ class _Loader:
             self._count(label, "unchanged")
         else:
             obj._change_reason = self.reason
+            obj._history_source = FROM_A_FILE
             if self.user is not None:
                 obj._history_user = self.user
             if existing is None:
@@ -375,11 +375,7 @@ class _Loader:
             .order_by("-history_date", "-history_id")
             .first()
         )
-        return (
-            last is not None
-            and last.history_type == "-"
-            and not (last.history_change_reason or "").startswith(LOAD_REASON_PREFIX)
-        )
+        return last is not None and last.history_type == "-" and last.history_source != FROM_A_FILE
 
     def _moment_for(self, label, obj):
         """The history of a record a load creates starts when the document says, so that the
@@ -531,6 +527,7 @@ class _Loader:
                 if _as_last_loaded(ActionLead, lead.pk, only_if_latest=True) is None:
                     continue  # a lead people added in the tracker: theirs to remove
                 lead._change_reason = self.reason
+                lead._history_source = FROM_A_FILE
                 lead.delete()
                 self.report.removed += 1
 
@@ -564,11 +561,9 @@ def _as_last_loaded(model, pk, *, only_if_latest=False):
     rows = model.history.filter(id=pk).order_by("-history_date", "-history_id")
     if only_if_latest:
         latest = rows.first()
-        loaded = latest is not None and (latest.history_change_reason or "").startswith(
-            LOAD_REASON_PREFIX
-        )
+        loaded = latest is not None and latest.history_source == FROM_A_FILE
         return latest if loaded else None
-    return rows.filter(history_change_reason__startswith=LOAD_REASON_PREFIX).first()
+    return rows.filter(history_source=FROM_A_FILE).first()
 
 
 def _check_many(model_field, value) -> str:
