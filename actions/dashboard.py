@@ -65,6 +65,8 @@ def dashboard(request):
         context.update(
             counts=reporting.headline_counts(actions),
             overdue=reporting.overdue_in(actions),
+            exceptions=reporting.exceptions_in(actions),
+            slips=reporting.slips(request.user, agreement, as_of),
             theme_rows=theme_rows,
             lead_rows=reporting.lead_matrix(actions),
             chart=charts.status_by_theme(theme_rows),
@@ -150,6 +152,8 @@ def _board_report_context(request):
         since_meeting=meeting,
         counts=reporting.headline_counts(actions),
         overdue=reporting.overdue_in(actions),
+        exceptions=reporting.exceptions_in(actions),
+        slips=reporting.slips(user, agreement, as_of, since=since),
         at_risk=list(reporting.at_risk_actions(user, agreement, as_of)),
         completed=list(reporting.completed_since(user, agreement, as_of, since)),
         report_query=_query(
