@@ -14,9 +14,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from . import charts, exports, hooks, reporting
+from . import charts, exports, hooks, reporting, upload_services
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
+from .forms import ProgressFileForm
 from .models import Action, today
 
 PAGE_SIZE = 50
@@ -110,8 +112,18 @@ def action_list(request):
         agreement=filterset.agreement_chosen,
         is_today=as_of == today(),
         export_query=filterset.data.urlencode(),
+        progress_form=_plan_progress_form(request.user, filterset.agreement_chosen),
+        progress_download_url=filterset.agreement_chosen
+        and f"{reverse('actions:progress_download')}?agreement={filterset.agreement_chosen.pk}",
     )
     return render(request, "dashboard/action_list.html", context)
+
+
+def _plan_progress_form(user, agreement):
+    """The plan's progress spreadsheet form, for its coordinator; else None."""
+    if agreement is None or not upload_services.may_use_plan_spreadsheet(user, agreement):
+        return None
+    return ProgressFileForm(initial={"scope": upload_services.agreement_scope(agreement)})
 
 
 def action_export(request, fmt):

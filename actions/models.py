@@ -602,3 +602,21 @@ class DueDateMove(models.Model):
         return self.from_date is not None and (
             self.to_date is None or self.to_date > self.from_date
         )
+
+
+class PendingUpload(models.Model):
+    """An uploaded progress spreadsheet between its preview and its confirmation: the rows as
+    read, keyed by a hash of the file and its uploader, so that any app process can confirm
+    it. Nothing of it is recorded until actions.upload_services.progress_upload_confirm."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    scope = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.JSONField(default=list)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.filename or 'progress file'} uploaded by {self.user} at {self.uploaded_at}"
