@@ -68,7 +68,6 @@ def action_update_details(
     timescale = " ".join((timescale or "").split())
     target = (target or "").strip()
     reason = " ".join((reason or "").split())
-    new_due = _new_due_date(action, timescale, due_date)
     with transaction.atomic():
         locked = action_lock(action)
         if not may_edit_details(user, locked):
