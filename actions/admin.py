@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 from .edit_services import REASON_MAX_LENGTH, action_update_details
-from .models import Action, ActionLead, ProgressUpdate
+from .models import Action, ActionLead, DueDateMove, PendingUpload, ProgressUpdate
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -49,6 +49,11 @@ class ActionAdminForm(forms.ModelForm):
         max_length=REASON_MAX_LENGTH,
         help_text="Why the action is changed: kept in its history (required once adopted).",
     )
+    agreed_on = forms.DateField(
+        required=False,
+        help_text="When the timescale moves the due date of an adopted plan: the day the move "
+        "was agreed (YYYY-MM-DD), kept in the ledger of deadline moves.",
+    )
 
     class Meta:
         model = Action
@@ -81,6 +86,7 @@ class ActionAdminForm(forms.ModelForm):
                 leads=[lead.party for lead in action.leads.order_by("position")],
                 reason=data["reason"],
                 expected_version=data["expected_version"],
+                agreed_on=data.get("agreed_on"),
             )
         except PermissionDenied as refusal:
             self.add_error(None, str(refusal))
@@ -124,6 +130,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         "version",
         "expected_version",
         "reason",
+        "agreed_on",
     ]
     readonly_fields = [
         "agreement",
@@ -184,3 +191,22 @@ class ActionLeadAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["action", "action__agreement", "organisation", "body"]
     autocomplete_fields = ["action", "organisation", "body"]
     search_fields = ["action__reference", "organisation__short_name", "body__short_name"]
+
+
+@admin.register(DueDateMove)
+class DueDateMoveAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """The ledger is written only by action_update_details, with the action's change."""
+
+    list_display = ["action", "from_date", "to_date", "agreed_on", "recorded_by", "recorded_at"]
+    list_select_related = ["action", "action__agreement", "recorded_by"]
+    search_fields = ["action__reference", "action__description", "reason"]
+    date_hierarchy = "agreed_on"
+
+
+@admin.register(PendingUpload)
+class PendingUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Progress spreadsheets uploaded and not yet confirmed (kept two days)."""
+
+    list_display = ["filename", "user", "scope", "uploaded_at"]
+    list_select_related = ["user"]
+    search_fields = ["filename", "user__username"]

@@ -14,9 +14,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from . import charts, exports, hooks, reporting
+from . import charts, exports, hooks, reporting, upload_services
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
+from .forms import ProgressFileForm
 from .models import Action, today
 
 PAGE_SIZE = 50
@@ -65,6 +67,8 @@ def dashboard(request):
         context.update(
             counts=reporting.headline_counts(actions),
             overdue=reporting.overdue_in(actions),
+            exceptions=reporting.exceptions_in(actions),
+            slips=reporting.slips(request.user, agreement, as_of),
             theme_rows=theme_rows,
             lead_rows=reporting.lead_matrix(actions),
             chart=charts.status_by_theme(theme_rows),
@@ -109,8 +113,18 @@ def action_list(request):
         agreement=filterset.agreement_chosen,
         is_today=as_of == today(),
         export_query=filterset.data.urlencode(),
+        progress_form=_plan_progress_form(request.user, filterset.agreement_chosen),
+        progress_download_url=filterset.agreement_chosen
+        and f"{reverse('actions:progress_download')}?agreement={filterset.agreement_chosen.pk}",
     )
     return render(request, "dashboard/action_list.html", context)
+
+
+def _plan_progress_form(user, agreement):
+    """The plan's progress spreadsheet form, for its coordinator; else None."""
+    if agreement is None or not upload_services.may_use_plan_spreadsheet(user, agreement):
+        return None
+    return ProgressFileForm(initial={"scope": upload_services.agreement_scope(agreement)})
 
 
 def action_export(request, fmt):
@@ -151,6 +165,8 @@ def _board_report_context(request):
         since_meeting=meeting,
         counts=reporting.headline_counts(actions),
         overdue=reporting.overdue_in(actions),
+        exceptions=reporting.exceptions_in(actions),
+        slips=reporting.slips(user, agreement, as_of, since=since),
         at_risk=list(reporting.at_risk_actions(user, agreement, as_of)),
         completed=list(reporting.completed_since(user, agreement, as_of, since)),
         report_query=_query(

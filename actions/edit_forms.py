@@ -3,7 +3,7 @@ from django import forms
 from csa.models import Theme
 from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
-from govuk.forms import GovukForm
+from govuk.forms import GovukDateField, GovukForm
 
 from .partners import partnership_organisations
 
@@ -18,6 +18,20 @@ class ActionEditForm(GovukForm, forms.Form):
         "The due date is worked out from it.",
         required=False,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    due_date = GovukDateField(
+        label="Due date",
+        what="the due date",
+        required=False,
+        help_text="Leave it as it is to work it out from the timescale. For example, 31 3 2019.",
+    )
+    agreed_on = GovukDateField(
+        label="Date the new due date was agreed",
+        what="the date the new due date was agreed",
+        past_only=True,
+        required=False,
+        help_text="Only when the due date moves: the day it was agreed, often a board "
+        "meeting. For example, 1 2 2019.",
     )
     theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none(), required=False)
     lead_organisations = forms.ModelMultipleChoiceField(
@@ -63,6 +77,7 @@ class ActionEditForm(GovukForm, forms.Form):
         initial = {
             "description": action.description,
             "timescale": action.timescale,
+            "due_date": action.due_date,
             "theme": action.theme_id,
             "target": action.target,
             "lead_organisations": [lead.organisation_id for lead in leads if lead.organisation_id],
@@ -70,6 +85,7 @@ class ActionEditForm(GovukForm, forms.Form):
             "version": action.version,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        self.action = action
         self.current_leads = leads
         self.fields["theme"].queryset = Theme.objects.filter(board=board).select_related("parent")
         # Only the partnership's own organisations and bodies: the installation holds other
@@ -97,3 +113,9 @@ class ActionEditForm(GovukForm, forms.Form):
 
         current_order = {key(lead.party): i for i, lead in enumerate(self.current_leads)}
         return sorted(chosen, key=lambda p: current_order.get(key(p), len(current_order)))
+
+    def due_date_typed(self):
+        """The due date the user typed, when it differs from the action's; else None, and
+        the due date follows the timescale."""
+        typed = self.cleaned_data.get("due_date")
+        return typed if typed is not None and typed != self.action.due_date else None

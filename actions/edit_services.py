@@ -5,6 +5,8 @@ admin) may change it, and must say why; the reason is kept as the history's chan
 Officers keep recording progress through actions.services.progress_update_create.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -14,9 +16,10 @@ from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from governance.text import clean_text
 
-from .models import Action, ActionLead
+from .models import Action, ActionLead, DueDateMove, today
 from .partners import partnership_organisations
 from .services import action_lock, apply_timescale, check_version
+from .timescales import TimescaleKind, parse_timescale
 
 DESCRIPTION_MAX_LENGTH = 2000
 TARGET_MAX_LENGTH = 2000
@@ -51,11 +54,18 @@ def action_update_details(
     theme=None,
     reason: str = "",
     expected_version: int,
+    due_date: datetime.date | None = None,
+    agreed_on: datetime.date | None = None,
 ) -> Action:
     """Change what the action says. `leads` is a list of Organisation and Body instances, in
     order; they replace the action's lead rows (each removal and addition has its history).
     `expected_version` is the action's version when the user opened it: required, since a
-    change made by someone else in between must never be overwritten unseen."""
+    change made by someone else in between must never be overwritten unseen.
+
+    The due date follows the timescale, unless `due_date` sets it. In an adopted plan a
+    changed due date is a move of the deadline: it needs the reason and `agreed_on`, the day
+    the move was agreed, and is written to the ledger (DueDateMove), whose first move keeps
+    the original due date and by whose agreed days the as-of pages read the due date then."""
     description = " ".join(clean_text(description).split())
     timescale = " ".join(clean_text(timescale).split())
     target = clean_text(target)
@@ -77,6 +87,8 @@ def action_update_details(
             "This action was changed by someone else after you opened it. "
             "Check the action as it is now, then make your change again if it still stands.",
         )
+        new_due = _new_due_date(locked, timescale, due_date)
+        moves_deadline = new_due != locked.due_date and reason_required(locked)
         _validate(
             locked,
             description=description,
@@ -85,17 +97,37 @@ def action_update_details(
             theme=theme,
             leads=leads,
             reason=reason,
+            agreed_on=agreed_on if moves_deadline else None,
+            moves_deadline=moves_deadline,
         )
         history_reason = reason or "Action details updated"
         new_parties = [_party_key(p) for p in leads]
         old_leads = list(locked.leads.order_by("position"))
         leads_changed = [(lead.organisation_id, lead.body_id) for lead in old_leads] != new_parties
 
+        old_due, old_timescale = locked.due_date, locked.timescale
         locked.description = description
         locked.target = target
         if locked.timescale != timescale:
             locked.timescale = timescale
             apply_timescale(locked)
+        if due_date is not None and due_date != locked.due_date:
+            locked.due_date = due_date
+            locked.timescale_kind = TimescaleKind.BY_DATE.value
+        if moves_deadline:
+            move = DueDateMove(
+                action=locked,
+                from_date=old_due,
+                to_date=locked.due_date,
+                from_timescale=old_timescale,
+                to_timescale=locked.timescale,
+                agreed_on=agreed_on,
+                reason=reason,
+                recorded_by=user,
+            )
+            move._change_reason = history_reason
+            move._history_user = user
+            move.save()
         if theme is not None and theme.pk != locked.theme_id:
             locked.theme = theme
             locked.theme_as_written = str(theme)
@@ -122,8 +154,34 @@ def action_update_details(
     return locked
 
 
-def _validate(action, *, description, timescale, target, theme, leads, reason):
+def _new_due_date(action, timescale, due_date):
+    """The due date the change leaves: the one typed, else the new timescale's."""
+    if due_date is not None:
+        return due_date
+    if timescale != action.timescale:
+        return parse_timescale(timescale, reference_date=action.agreement.period_start).due_date
+    return action.due_date
+
+
+def _validate(
+    action, *, description, timescale, target, theme, leads, reason, agreed_on, moves_deadline
+):
     errors = {}
+    if moves_deadline:
+        if agreed_on is None:
+            errors["agreed_on"] = (
+                "Enter the date the new due date was agreed: the ledger of slipped deadlines "
+                "keeps it, and the dashboard reads the due date in force by it."
+            )
+        elif agreed_on > today():
+            errors["agreed_on"] = "The date the move was agreed must be today or in the past."
+        else:
+            last = action.due_date_moves.order_by("-agreed_on").first()
+            if last is not None and agreed_on < last.agreed_on:
+                errors["agreed_on"] = (
+                    "The date the move was agreed must be on or after the last move's, "
+                    f"{last.agreed_on:%-d %B %Y}."
+                )
     if not description:
         errors["description"] = "Enter what the action will do."
     elif len(description) > DESCRIPTION_MAX_LENGTH:
@@ -157,6 +215,8 @@ def _validate(action, *, description, timescale, target, theme, leads, reason):
             "Enter the reason for the change: the agreement is adopted, so the history keeps why "
             "its plan was changed."
         )
+        if moves_deadline:
+            errors["reason"] = "Enter the reason the due date moves: the ledger keeps why."
     elif len(reason) > REASON_MAX_LENGTH:
         errors["reason"] = f"The reason must be {REASON_MAX_LENGTH} characters or fewer."
     if errors:

@@ -47,6 +47,8 @@ def action_edit(request, pk):
                 theme=data["theme"],
                 reason=data["reason"],
                 expected_version=data["version"],
+                due_date=form.due_date_typed(),
+                agreed_on=data["agreed_on"],
             )
         except ActionChangedError as error:
             form.add_error(None, error.messages[0])

@@ -59,7 +59,7 @@ def row_values(action) -> list:
         str(action.theme) if action.theme else action.theme_as_written,
         action.description,
         action.timescale,
-        action.due_date,
+        action.due_on,
         action.leads_as_written,
         Status(action.status_on).label,
         "Yes" if action.is_overdue else "No",

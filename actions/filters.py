@@ -22,6 +22,8 @@ FLAG_CHOICES = [
     ("overdue", "Overdue"),
     ("due_soon", "Due soon"),
     ("stale", "Stale (no recent update)"),
+    ("slipped", "Slipped (due date moved later)"),
+    ("exception", "Exceptions (on track, but red or amber)"),
 ]
 
 SORT_CHOICES = [
@@ -213,7 +215,9 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_flag",
         choices=FLAG_CHOICES,
         empty_label="Any",
-        error_messages={"invalid_choice": "Choose overdue, due soon or stale."},
+        error_messages={
+            "invalid_choice": "Choose overdue, due soon, stale, slipped or exceptions."
+        },
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
@@ -302,4 +306,8 @@ class ActionFilter(django_filters.FilterSet):
             return queryset.overdue(as_of=as_of)
         if value == "due_soon":
             return queryset.due_within(as_of=as_of)
+        if value == "slipped":
+            return queryset.slipped(as_of=as_of)
+        if value == "exception":
+            return queryset.exceptions(as_of=as_of)
         return queryset.stale(as_of=as_of)

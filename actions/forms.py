@@ -100,3 +100,18 @@ class MyActionsFilterForm(GovukForm, forms.Form):
         if name in self.errors:
             return None
         return self.cleaned_data.get(name) or None
+
+
+class ProgressFileForm(GovukForm, forms.Form):
+    """The edited progress spreadsheet (actions.spreadsheet), uploaded for a preview."""
+
+    file = forms.FileField(
+        label="Upload your spreadsheet",
+        help_text="The spreadsheet downloaded from this page, with your updates in the “New "
+        "status”, “New note” and “Date of update” columns. Excel workbook (.xlsx), up to 10 MB.",
+        error_messages={
+            "required": "Choose the spreadsheet with your updates",
+            "empty": "The file is empty. Choose the spreadsheet you filled in.",
+        },
+    )
+    scope = forms.CharField(widget=forms.HiddenInput)

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -29,6 +29,28 @@ class Status(models.TextChoices):
     DEFERRED = "deferred", "Deferred"
     CANCELLED = "cancelled", "Cancelled"
 
+
+class Rag(models.TextChoices):
+    """The computed status: red, amber or green, always written as a word."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+# The computed status beside the officer's, from the flags of ActionQuerySet.rows (which follow
+# DUE_SOON_DAYS and STALE_AFTER_DAYS in settings): overdue is red; due within DUE_SOON_DAYS and
+# not started, or stale, is amber; anything else is green. The rule once, in SQL, so that the
+# list can filter by it and every page shows the same.
+RAG_RULE = Case(
+    When(is_overdue=True, then=Value(Rag.RED.value)),
+    When(Q(is_due_soon=True, status_on=Status.NOT_STARTED.value), then=Value(Rag.AMBER.value)),
+    When(is_stale=True, then=Value(Rag.AMBER.value)),
+    default=Value(Rag.GREEN.value),
+    output_field=models.CharField(),
+)
+# An exception: the officer says on track, the facts say red or amber.
+EXCEPTION_RULE = Q(status_on=Status.ON_TRACK.value) & ~Q(rag_on=Rag.GREEN.value)
 
 # An action in one of these is finished with: never overdue, due soon or stale.
 CLOSED_STATUSES = (Status.COMPLETED, Status.DEFERRED, Status.CANCELLED)
@@ -65,6 +87,7 @@ class ActionQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
             last_update_on=Subquery(updates.values("date")[:1]),
+            due_on=due_date_in_force(as_of),
         )
 
     def _open_on(self, as_of):
@@ -73,13 +96,26 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, as_of: datetime.date | None = None):
         as_of = as_of or today()
-        return self._open_on(as_of).filter(due_date__lt=as_of)
+        return self._open_on(as_of).filter(due_on__lt=as_of)
 
     def due_within(self, days: int | None = None, as_of: datetime.date | None = None):
         as_of = as_of or today()
         days = settings.DUE_SOON_DAYS if days is None else days
         return self._open_on(as_of).filter(
-            due_date__gte=as_of, due_date__lte=as_of + datetime.timedelta(days=days)
+            due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=days)
+        )
+
+    def exceptions(self, as_of: datetime.date | None = None):
+        """Actions that the officer says are on track and the computed RAG says are not."""
+        qs = self if "rag_on" in self.query.annotations else self.rows(as_of)
+        return qs.filter(EXCEPTION_RULE)
+
+    def slipped(self, as_of: datetime.date | None = None):
+        """Actions whose due date was moved later (or to "to be confirmed") by a move agreed
+        on or before the day: the deadline slips of DueDateMove."""
+        as_of = as_of or today()
+        return self.filter(
+            pk__in=DueDateMove.objects.slips().filter(agreed_on__lte=as_of).values("action_id")
         )
 
     def stale(self, days: int | None = None, as_of: datetime.date | None = None):
@@ -117,6 +153,14 @@ class ActionQuerySet(models.QuerySet):
                 is_due_soon=_holds(Action.objects.due_within(as_of=as_of)),
                 is_stale=_holds(Action.objects.stale(as_of=as_of)),
                 row_day=Value(as_of, output_field=models.DateField()),
+            )
+            .annotate(rag_on=RAG_RULE)
+            .annotate(
+                is_exception=Case(
+                    When(EXCEPTION_RULE, then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                )
             )
             .select_related("agreement__board", "theme__parent", "origin_meeting__body")
             .prefetch_related(
@@ -209,6 +253,27 @@ def restricted_from(user, id_field: str) -> Q:
     for subquery in ids:
         rule |= Q(**{f"{id_field}__in": subquery})
     return rule
+
+
+def due_date_in_force(as_of: datetime.date):
+    """The due date in force on a day, by the date each move was agreed: the rule once.
+
+    An action's due date is its timescale's, until a move of the ledger (DueDateMove) agreed
+    on or before the day says otherwise. Before its first move, the due date in force is the
+    one that move moved from (the original), so moving a timescale later never changes what
+    past days showed as overdue.
+    """
+    moves = DueDateMove.objects.filter(action=OuterRef("pk"))
+    agreed = moves.filter(agreed_on__lte=as_of).order_by("-agreed_on", "-pk")
+    return Case(
+        When(Exists(agreed), then=Subquery(agreed.values("to_date")[:1])),
+        When(
+            Exists(moves),
+            then=Subquery(moves.order_by("agreed_on", "pk").values("from_date")[:1]),
+        ),
+        default=F("due_date"),
+        output_field=models.DateField(),
+    )
 
 
 def _holds(rule_queryset):
@@ -415,8 +480,30 @@ class Action(models.Model):
 
     @property
     def days_overdue(self) -> int | None:
-        """Days past the due date on the row's day, for an overdue action."""
-        return (self.row_day - self.due_date).days if self.is_overdue else None
+        """Days past the due date in force on the row's day, for an overdue action."""
+        return (self.row_day - self.due_on).days if self.is_overdue else None
+
+    @property
+    def rag(self) -> "Rag":
+        """The computed status on the row's day (RAG_RULE, annotated by rows())."""
+        return Rag(self.rag_on)
+
+    @property
+    def rag_reason(self) -> str:
+        """Why the computed status is what it is, in words."""
+        if self.is_overdue:
+            days = self.days_overdue
+            return f"overdue by {days} day{'' if days == 1 else 's'}"
+        if self.is_due_soon and self.status_on == Status.NOT_STARTED:
+            return f"due within {settings.DUE_SOON_DAYS} days and not started"
+        if self.is_stale:
+            return f"no update for {settings.STALE_AFTER_DAYS} days"
+        return "no overdue, due-soon or stale flag"
+
+    @property
+    def due_date_moved(self) -> bool:
+        """Is the due date in force on the row's day not today's (a move agreed later)?"""
+        return self.due_on != self.due_date
 
     @property
     def latest_update(self):
@@ -544,3 +631,83 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action.reference} {self.get_status_display()} on {self.date}"
+
+
+class DueDateMoveQuerySet(models.QuerySet):
+    def slips(self):
+        """Moves to a later date, or from a date to none ("to be confirmed")."""
+        return self.filter(from_date__isnull=False).filter(
+            Q(to_date__isnull=True) | Q(to_date__gt=F("from_date"))
+        )
+
+
+class DueDateMove(models.Model):
+    """The ledger of an action's deadline: each move of its due date, agreed on a day (often a
+    board meeting), with who recorded it, when and why. The first move's from_date is the
+    original due date. Written only by actions.edit_services.action_update_details."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_moves")
+    from_date = models.DateField(null=True, blank=True)
+    to_date = models.DateField(null=True, blank=True)
+    from_timescale = models.CharField(max_length=200, blank=True)
+    to_timescale = models.CharField(max_length=200, blank=True)
+    agreed_on = models.DateField(help_text="The day the move was agreed, often a board meeting.")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="due_date_moves",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = DueDateMoveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "agreed_on", "pk"]
+        indexes = [
+            models.Index(fields=["action", "agreed_on"], name="due_move_action_agreed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_date=F("to_date")), name="due_move_changes_the_date"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.action.reference}: {self.from_date} to {self.to_date}, agreed {self.agreed_on}"
+        )
+
+    @property
+    def days(self) -> int | None:
+        """Days later (negative: earlier); None when either side has no date."""
+        if self.from_date is None or self.to_date is None:
+            return None
+        return (self.to_date - self.from_date).days
+
+    @property
+    def is_slip(self) -> bool:
+        return self.from_date is not None and (
+            self.to_date is None or self.to_date > self.from_date
+        )
+
+
+class PendingUpload(models.Model):
+    """An uploaded progress spreadsheet between its preview and its confirmation: the rows as
+    read, keyed by a hash of the file and its uploader, so that any app process can confirm
+    it. Nothing of it is recorded until actions.upload_services.progress_upload_confirm."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    scope = models.CharField(max_length=40)
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.JSONField(default=list)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.filename or 'progress file'} uploaded by {self.user} at {self.uploaded_at}"

@@ -22,7 +22,7 @@ from governance.access import access_for
 from governance.clock import today
 from governance.models import Body, Meeting
 
-from .models import CLOSED_STATUSES, Action, Status
+from .models import CLOSED_STATUSES, Action, DueDateMove, Rag, Status
 
 # The order the chair reads statuses in: the ones to challenge first.
 STATUS_ORDER = [
@@ -106,7 +106,7 @@ def actions_as_of(user, as_of: datetime.date, *, agreement=None):
 
 
 # The order the overdue list is read in: the longest overdue first.
-OVERDUE_ORDER = ("due_date", "position", "reference")
+OVERDUE_ORDER = ("due_on", "position", "reference")
 
 
 def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
@@ -138,6 +138,40 @@ def overdue_in(actions: list[Action]) -> list[Action]:
     return [action for action in actions if action.is_overdue]
 
 
+def exceptions_in(actions: list[Action]) -> list[Action]:
+    """The exceptions of plan_on_day's rows: the officer says on track, the facts (the
+    computed RAG, Action.rag) say red or amber. Red first, then in the rows' order."""
+    found = [action for action in actions if action.is_exception]
+    return sorted(found, key=lambda action: action.rag != Rag.RED)
+
+
+@dataclass
+class Slips:
+    """The deadline slips of a plan: moves of the ledger to a later date (or to none)."""
+
+    moves: list
+    actions: int = 0
+    days: int = 0
+
+
+def slips(user, agreement, as_of: datetime.date, *, since: datetime.date | None = None) -> Slips:
+    """The slips of the agreement's actions that the user may see, agreed on or before the
+    day (and after `since`, when given), oldest first, with the number of actions that
+    slipped and the days they slipped in all. One query."""
+    moves = DueDateMove.objects.slips().filter(
+        action__in=Action.objects.visible_to(user).filter(agreement=agreement).values("pk"),
+        agreed_on__lte=as_of,
+    )
+    if since is not None:
+        moves = moves.filter(agreed_on__gt=since)
+    moves = list(moves.select_related("action", "recorded_by__person").order_by("agreed_on", "pk"))
+    return Slips(
+        moves=moves,
+        actions=len({move.action_id for move in moves}),
+        days=sum(move.days or 0 for move in moves),
+    )
+
+
 def at_risk_actions(user, agreement, as_of: datetime.date):
     """At risk or off track on the day and not overdue (those are listed on their own)."""
     qs = actions_as_of(user, as_of, agreement=agreement).filter(
@@ -166,7 +200,7 @@ def _grouped(qs, *keys):
     """Rows of (keys..., split columns..., n): one GROUP BY query."""
     return (
         qs.annotate(
-            has_due_date=ExpressionWrapper(Q(due_date__isnull=False), output_field=BooleanField())
+            has_due_date=ExpressionWrapper(Q(due_on__isnull=False), output_field=BooleanField())
         )
         .order_by()
         .values(*keys, *_SPLIT)
@@ -193,7 +227,7 @@ class Counts:
                 "is_overdue": action.is_overdue,
                 "is_due_soon": action.is_due_soon,
                 "is_stale": action.is_stale,
-                "has_due_date": action.due_date is not None,
+                "has_due_date": action.due_on is not None,
             }
         )
 

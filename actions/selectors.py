@@ -17,7 +17,7 @@ from governance.models import Body, Meeting, Organisation
 from governance.selectors import bodies_below
 from governance.services import partnership_lines
 
-from .models import Action, ActionLead, ProgressUpdate, user_display_name
+from .models import Action, ActionLead, DueDateMove, ProgressUpdate, user_display_name
 from .reporting import theme_descendant_ids
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
@@ -166,7 +166,14 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
                 "carried_forward_by",
                 queryset=Action.objects.visible_to(user).select_related("agreement"),
                 to_attr="visible_carried_forward_by",
-            )
+            ),
+            Prefetch(
+                "due_date_moves",
+                queryset=DueDateMove.objects.select_related("recorded_by__person").order_by(
+                    "agreed_on", "pk"
+                ),
+                to_attr="moves",
+            ),
         )
         .get(pk=pk)
     )

@@ -61,7 +61,7 @@ def progress_update_create(
                 "This action was updated by someone else after you opened it. "
                 "Read their update below, then submit yours again if it still stands.",
             )
-        _validate_update(locked, status=status, note=note, outcome=outcome, date=date)
+        validate_update(locked, status=status, note=note, outcome=outcome, date=date)
         update = ProgressUpdate(
             action=locked,
             date=date,
@@ -86,7 +86,8 @@ def progress_update_create(
     return update
 
 
-def _validate_update(action, *, status, note, outcome, date):
+def validate_update(action, *, status, note, outcome, date):
+    """The rules of a progress update, for the service and the spreadsheet preview alike."""
     errors = {}
     if status not in Status.values:
         errors["status"] = "Choose a status from the list."

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.access import can_edit, can_update
 
-from .forms import MyActionsFilterForm, ProgressUpdateForm
+from .forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
 from .models import Action, today
 from .selectors import (
     Scope,
@@ -31,6 +31,7 @@ from .selectors import (
 )
 from .selectors import my_actions as my_actions_queryset
 from .services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_create
+from .upload_services import MY_ACTIONS
 
 ACTIONS_PER_PAGE = 100
 
@@ -74,6 +75,7 @@ def my_actions(request):
             "due_soon_days": settings.DUE_SOON_DAYS,
             "stale_after_days": settings.STALE_AFTER_DAYS,
             "list_url": request.get_full_path(),
+            "progress_form": ProgressFileForm(initial={"scope": MY_ACTIONS}),
         },
     )
     patch_vary_headers(response, ("HX-Request",))

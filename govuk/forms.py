@@ -204,6 +204,8 @@ class GovukBoundField(BoundField):
             return "textarea"
         if isinstance(widget, forms.Select):
             return "select"
+        if isinstance(widget, forms.FileInput):
+            return "file"
         return "text"
 
     @property
@@ -241,7 +243,12 @@ class GovukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         kind = self.kind
-        base = {"text": "govuk-input", "textarea": "govuk-textarea", "select": "govuk-select"}
+        base = {
+            "text": "govuk-input",
+            "textarea": "govuk-textarea",
+            "select": "govuk-select",
+            "file": "govuk-file-upload",
+        }
         if kind in base:
             classes = [base[kind], *self.field.widget.attrs.get("class", "").split()]
             if self.character_count:

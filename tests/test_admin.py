@@ -70,6 +70,7 @@ def test_admin_edit_rederives_due_date_and_keeps_history(client, admin_user):
         {
             "timescale": "Sept 2018",
             "reason": "Agreed at the board in July",
+            "agreed_on": "2018-07-10",
             "leads-TOTAL_FORMS": "0",
             "leads-INITIAL_FORMS": "0",
             "updates-TOTAL_FORMS": "0",

@@ -68,6 +68,7 @@ def test_coordinator_edits_with_a_reason_kept_in_history(client, blue_light, coo
             timescale="Feb 2019",
             lead_organisations=[blue_light.leads.first().organisation_id, pcc.pk],
             reason="Agreed at the board meeting of 5 June",
+            agreed_on="2018-06-05",
         ),
     )
     assert response.status_code == 302
@@ -259,8 +260,12 @@ def test_after_someone_elses_change_the_form_can_be_saved_again(
 ):
     client.force_login(coordinator)
     url = reverse("actions:action_edit", args=[blue_light.pk])
+    # Their change moves the deadline; saving mine puts it back, which is a move too.
     opened = _post_data(
-        blue_light, description="My own wording of Blue Light", reason="Board asked for it"
+        blue_light,
+        description="My own wording of Blue Light",
+        reason="Board asked for it",
+        agreed_on="2019-02-02",
     )
     # Someone else saves first.
     action_update_details(
@@ -271,6 +276,7 @@ def test_after_someone_elses_change_the_form_can_be_saved_again(
         leads=[Organisation.objects.get(short_name="PCC")],
         reason="Their reason for it",
         expected_version=blue_light.version,
+        agreed_on=datetime.date(2019, 2, 1),
     )
     blue_light.refresh_from_db()
     response = client.post(url, opened)

@@ -146,7 +146,7 @@ def test_pages_of_fifty_keep_the_filters(client):
         ({"lead": "org:424242"}, "Choose a lead organisation or body from the list."),
         ({"lead": "nonsense"}, "Choose a lead organisation or body from the list."),
         ({"theme": "424242"}, "Choose a theme from the list."),
-        ({"flag": "late"}, "Choose overdue, due soon or stale."),
+        ({"flag": "late"}, "Choose overdue, due soon, stale, slipped or exceptions."),
         ({"sort": "colour"}, "Choose a sort order from the list."),
     ],
 )

@@ -48,6 +48,7 @@ def updated(year, coordinator):
         theme=None,
         reason="Agreed at the June board",
         expected_version=blue_light.version,
+        agreed_on=datetime.date(2018, 6, 5),
     )
     progress_update_create(
         action=blue_light,

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             .visible_to(Reader(sees_restricted=include_restricted))
             .rows(day)
             .filter(is_overdue=True)
-            .order_by("agreement__board__name", "agreement__period_start", "due_date", "position")
+            .order_by("agreement__board__name", "agreement__period_start", "due_on", "position")
         )
         rows = [_row(action) for action in actions]
         if output_format == "json":
@@ -123,7 +123,7 @@ def _row(action) -> dict:
     return {
         "agreement": f"{action.board.short_name}:{action.list_label}",
         "reference": action.reference,
-        "due_date": action.due_date.isoformat(),
+        "due_date": action.due_on.isoformat(),
         "days_overdue": action.days_overdue,
         "status": action.status_on_label,
         "leads": action.leads_shown,
