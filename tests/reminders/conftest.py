@@ -1,39 +1,31 @@
-"""A real SMTP server (aiosmtpd) for the reminder tests, and people with email addresses."""
-
-import email
-import email.policy
-import socket
-import threading
+"""The reminder tests read the suite's real SMTP server; people with email addresses."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from governance.models import Body, Organisation, Role
 from tests.governance.factories import make_user
 
 
 class Inbox:
-    """What the SMTP server received: one parsed message per email."""
+    """The suite's SMTP server (tests/mailbox.py) as the reminder tests read it: the parsed
+    messages, and who they went to."""
 
-    def __init__(self):
-        self.messages = []
-        self._lock = threading.Lock()
+    def __init__(self, server):
+        self.server = server
 
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
+    @property
+    def messages(self):
+        return [(received.to, received.message) for received in self.server.messages]
 
     def to(self, address):
-        return [m for rcpt, m in self.messages if address in rcpt]
+        return [received.message for received in self.server.to(address)]
 
     @property
     def recipients(self):
-        return [r for rcpt, _ in self.messages for r in rcpt]
+        return [address for received in self.server.messages for address in received.to]
 
     def clear(self):
-        self.messages.clear()
+        self.server.clear()
 
 
 def text_of(message) -> str:
@@ -44,28 +36,11 @@ def html_of(message) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def smtp(settings):
-    """Start an SMTP server on a free port and point the default mailer at it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
-        }
-    }
+def smtp(mailbox, settings):
+    """Mail goes to the real SMTP server that the suite starts (the `mailbox` fixture)."""
     settings.SITE_URL = "https://tracker.example.org"
-    yield inbox
-    controller.stop()
+    return Inbox(mailbox)
 
 
 def with_email(user):

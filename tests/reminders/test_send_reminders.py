@@ -197,7 +197,7 @@ def test_a_dry_run_says_who_would_be_mailed_and_sends_nothing(smtp, wcc_ph_offic
 
 
 def test_a_failed_send_is_recorded_and_tried_again_on_the_next_run(smtp, settings, wcc_ph_officer):
-    from tests.reminders.conftest import free_port
+    from tests.mailbox import free_port
 
     working = settings.MAILERS
     settings.MAILERS = {
