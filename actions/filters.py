@@ -48,7 +48,8 @@ SORTS = {
     "reference": ["agreement__board__name", "-agreement__period_start", "position", "reference"],
 }
 
-AS_OF_HELP = "For example, 1 4 2019. The status is the one on that day."
+# Short enough for one line beside another field: a longer hint wrapped to three lines.
+AS_OF_HELP = "Statuses on that day, for example 1 4 2019"
 # Days outside these are typing mistakes, and would overflow the date arithmetic.
 EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY = datetime.date(2100, 12, 31)

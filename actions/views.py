@@ -34,6 +34,10 @@ from .services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_creat
 from .upload_services import MY_ACTIONS
 
 ACTIONS_PER_PAGE = 100
+SAVED_BY_YOU = (
+    "You saved an update to this action in another tab or window after you opened this form. "
+    "Read it below, then submit this one again if it still stands."
+)
 
 
 @require_GET
@@ -114,6 +118,7 @@ def action_update(request, pk):
     inline = _is_inline(request, action)
     next_url = _safe_next_url(request)
     changed_by_someone_else = None
+    saved_by_you = False
     # Inline, several forms can be open in one page: their ids must not collide.
     auto_id = f"action-{action.pk}-%s" if inline else "id_%s"
     if request.method == "POST":
@@ -131,10 +136,17 @@ def action_update(request, pk):
                     expected_version=data["version"],
                 )
             except ActionChangedError as error:
-                form.add_service_errors(error)
                 action.refresh_from_db(fields=["status", "version"])
                 form.show_version(action.version)
                 changed_by_someone_else = latest_update(action)
+                # The same person in a second tab is not "someone else": say it was them.
+                saved_by_you = getattr(changed_by_someone_else, "author_id", None) == (
+                    request.user.pk
+                )
+                if saved_by_you:
+                    form.add_error(None, SAVED_BY_YOU)
+                else:
+                    form.add_service_errors(error)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -157,6 +169,7 @@ def action_update(request, pk):
         "cancel_url": next_url or reverse("actions:action_detail", args=[action.pk]),
         "latest_update": changed_by_someone_else or latest_update(action),
         "changed_by_someone_else": changed_by_someone_else,
+        "saved_by_you": saved_by_you,
         "note_max_length": NOTE_MAX_LENGTH,
         "inline": inline,
     }
@@ -177,8 +190,8 @@ def _get_action_for_user(request, pk) -> Action:
 
 
 def _is_inline(request, action) -> bool:
-    """htmx asked for the form in place of the action's row in "my actions"."""
-    return bool(request.htmx) and request.htmx.target == f"action-row-{action.pk}"
+    """htmx asked for the form in place of the action's rows (its <tbody>) in "my actions"."""
+    return bool(request.htmx) and request.htmx.target == f"action-{action.pk}"
 
 
 def _updated_row(request, action, confirmation, list_url):

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from governance.health import healthz
 
-admin.site.site_header = "Community safety action plans: administration"
-admin.site.site_title = "Action plans admin"
+# The admin is named after the service, as every other page is (settings.SITE_NAME).
+admin.site.site_header = f"{settings.SITE_NAME}: administration"
+admin.site.site_title = f"{settings.SITE_NAME} administration"
+admin.site.index_title = "Records"
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -40,6 +40,9 @@ def _account(username, *, first, last, email=None, superuser=False):
         return None
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
+    # Named as its person is, so that every page names it one way (accounts seeded earlier
+    # were "Demo officer WCC PH" in some places and "Demo officer (WCC PH)" in others).
+    user.first_name, user.last_name = first, last
     user.is_staff = user.is_staff or superuser
     user.is_superuser = user.is_superuser or superuser
     user.save()
@@ -75,7 +78,7 @@ def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
     }
     for organisation in sorted(lead_organisations, key=lambda o: o.short_name):
         username = f"officer-{slugify(organisation.short_name)}"
-        user = _account(username, first="Demo officer", last=organisation.short_name)
+        user = _account(username, first="Demo officer", last=f"({organisation.short_name})")
         if user is None:
             made.append((username, LEFT_ALONE))
             continue
@@ -106,7 +109,7 @@ def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
         Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
         made.append(("coordinator", f"partnership coordinator of the {board.name}"))
 
-    admin = _account("admin", first="Site", last="Admin", superuser=True)
+    admin = _account("admin", first="Demo administrator", last="", superuser=True)
     made.append(("admin", "administrator (Django admin too)" if admin else LEFT_ALONE))
     return made
 
@@ -131,7 +134,7 @@ def create_watford_demo_accounts() -> list[tuple[str, str]]:
         _person_for(coordinator, name="Watford community safety coordinator (demo)")
         Role.objects.get_or_create(user=coordinator, board=board, kind=Role.Kind.COORDINATOR)
         made.append(("coordinator-watford", f"partnership coordinator of the {board.name}"))
-    officer = _account("officer-watford-wbc", first="Demo officer", last="WBC")
+    officer = _account("officer-watford-wbc", first="Demo officer", last="(WBC)")
     if officer is None:
         made.append(("officer-watford-wbc", LEFT_ALONE))
     else:

@@ -1,6 +1,7 @@
 """The agreement pages: the plan, the plan as it stood, a year against the last, roll-over."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,7 +191,11 @@ def agreement_detail(request, pk):
                 "past": then.agreement,
                 "sections": then.sections,
                 "groups": _past_plan(then) if then.agreement else [],
-                "at_param": request.GET.get("at", ""),
+                # The typed moment as it came (the date boxes and the time, or a single ?at=),
+                # for the links to each action's history to that moment.
+                "at_query": urlencode(
+                    [(k, v) for k, v in request.GET.items() if k == "at" or k.startswith("at_")]
+                ),
             }
         )
     else:
@@ -207,7 +212,7 @@ def agreement_detail(request, pk):
 
 def agreement_compare(request, pk):
     agreement = _get_agreement_for_user(request, pk)
-    if "from" in request.GET or "to" in request.GET:
+    if CompareDatesForm.asked_in(request.GET):
         return _compare_dates(request, agreement)
     context = {"agreement": agreement, "dates_form": CompareDatesForm()}
     if agreement.previous_id:

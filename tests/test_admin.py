@@ -153,3 +153,26 @@ def test_an_agreement_cannot_be_adopted_in_the_admin(client, admin_user):
         .form
     )
     assert "status" not in form.fields
+
+
+def test_the_admin_is_named_after_the_service(client, admin_user, settings):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert f"<title>Records | {settings.SITE_NAME} administration</title>" in page
+    assert f"{settings.SITE_NAME}: administration" in page
+
+
+def test_admins_have_a_link_to_the_admin_in_the_header(client, admin_user, chair):
+    client.force_login(admin_user)
+    assert (
+        f'href="{reverse("admin:index")}"'
+        in client.get(reverse("actions:dashboard")).content.decode()
+    )
+
+    client.force_login(chair)
+    assert (
+        f'href="{reverse("admin:index")}"'
+        not in client.get(reverse("actions:dashboard")).content.decode()
+    )

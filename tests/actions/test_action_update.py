@@ -313,6 +313,23 @@ class TestTwoOfficersAtOnce:
         assert "Update saved: A1 is now On track." in page_text(resubmitted)
         assert "Update saved: A1 is now On track." in page_text(resubmitted)
 
+    def test_a_clash_with_yourself_in_a_second_tab_says_saved_by_you(
+        self, client, officer_wcc_ph, drive
+    ):
+        client.force_login(officer_wcc_ph)
+        first_tab = form_data(drive, note="Typed in the first tab.")
+        client.post(update_url(drive), form_data(drive, note="Saved in the second tab."))
+
+        response = client.post(update_url(drive), first_tab)
+
+        text = page_text(response)
+        assert "Saved by you, in another tab or window, since you opened this form" in text
+        assert "You saved an update to this action in another tab or window" in text
+        assert "someone else" not in text
+        assert "officer-wcc-ph person since" not in text
+        assert "Saved in the second tab." in text
+        assert ProgressUpdate.objects.count() == 1
+
     def test_a_stale_form_resubmitted_blindly_is_refused_again(
         self, client, officer_wcc_ph, officer_wcc_ph_colleague, drive
     ):
@@ -333,16 +350,21 @@ class TestInPlaceWithHtmx:
     """With htmx, "my actions" swaps the row for the form and back without a reload."""
 
     def headers(self, action):
-        return {"HX-Request": "true", "HX-Target": f"action-row-{action.pk}"}
+        return {"HX-Request": "true", "HX-Target": f"action-{action.pk}"}
 
-    def test_the_form_comes_as_a_table_row(self, client, officer_wcc_ph, drive):
+    def test_the_form_comes_as_the_actions_table_body(self, client, officer_wcc_ph, drive):
         client.force_login(officer_wcc_ph)
 
         response = client.get(update_url(drive) + "?next=/my-actions/", headers=self.headers(drive))
 
         html = response.content.decode().strip()
         assert response.status_code == 200
-        assert html.startswith(f'<tr class="govuk-table__row" id="action-row-{drive.pk}">')
+        assert html.startswith(f'<tbody class="govuk-table__body" id="action-{drive.pk}">')
+        # What the update is about stays in view: wording, due date, current status.
+        text = page_text(response)
+        assert drive.description in text
+        assert "due 31 July 2018" in text
+        assert "Status now Not started" in text
         assert "<html" not in html
         assert f'hx-post="{update_url(drive)}"' in html
         assert 'name="next" value="/my-actions/"' in html
@@ -350,7 +372,7 @@ class TestInPlaceWithHtmx:
         assert f'id="action-{drive.pk}-note"' in html
         assert "HX-Request" in response["Vary"]
 
-    def test_a_successful_update_returns_the_new_row_and_a_banner(
+    def test_a_successful_update_returns_the_new_row_and_the_result_under_it(
         self, client, officer_wcc_ph, drive
     ):
         client.force_login(officer_wcc_ph)
@@ -363,13 +385,18 @@ class TestInPlaceWithHtmx:
 
         assert response.status_code == 200
         html = response.content.decode().strip()
-        assert html.startswith(f'<tr class="govuk-table__row" id="action-row-{drive.pk}">')
+        assert html.startswith(f'<tbody class="govuk-table__body" id="action-{drive.pk}">')
         row = html.split("</tr>")[0]
+        assert f'id="action-row-{drive.pk}"' in row
         assert "At risk" in row
         assert f"{today():%-d %b %Y}" in row
         assert "officer-wcc-ph person" in row
-        assert 'hx-swap-oob="true"' in html
-        assert "Update saved: A1 is now At risk." in html
+        # The result is told next to the row, in a status region that takes the focus.
+        result = html.split("</tr>")[1]
+        assert 'role="status"' in result
+        assert "autofocus" in result
+        assert "Update saved: A1 is now At risk." in result
+        assert "hx-swap-oob" not in html
         assert ProgressUpdate.objects.count() == 1
         # The confirmation was given in place: it must not come back on the next page.
         assert "Update saved" not in client.get(reverse("actions:my_actions")).content.decode()
@@ -382,7 +409,7 @@ class TestInPlaceWithHtmx:
         )
 
         html = response.content.decode().strip()
-        assert html.startswith("<tr")
+        assert html.startswith("<tbody")
         assert "There is a problem" in html
         assert f'<a href="#action-{drive.pk}-note">' in html
         assert ProgressUpdate.objects.count() == 0

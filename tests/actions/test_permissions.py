@@ -163,7 +163,7 @@ def test_htmx_does_not_get_round_the_check(client, officer_police, htmx):
     client.force_login(officer_police)
     target = action(DRIVE)
     before = snapshot()
-    headers = {"HX-Request": "true", "HX-Target": f"action-row-{target.pk}"} if htmx else {}
+    headers = {"HX-Request": "true", "HX-Target": f"action-{target.pk}"} if htmx else {}
 
     response = client.post(
         reverse("actions:action_update", args=[target.pk]), post_data(target), headers=headers

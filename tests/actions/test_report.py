@@ -1,6 +1,7 @@
 """The board highlight report: printable, as of a day, completed since the last meeting."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -107,6 +108,87 @@ def test_pdf_download(client, chair, history):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "board-report-SCB-2018-19-as-of-2019-04-01.pdf" in response["Content-Disposition"]
+
+
+def _pdf_pages(client, agreement, as_of="2019-04-01"):
+    """The board report's PDF as its pages: (text with whitespace collapsed, page object)."""
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    response = client.get(
+        reverse("actions:board_report_pdf"), {"agreement": agreement.pk, "as_of": as_of}
+    )
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return [(" ".join(page.extract_text().split()), page) for page in reader.pages]
+
+
+def _font_sizes(page, words):
+    """The size in points at which each of `words` is drawn on the page."""
+    sizes = {}
+
+    def visit(text, cm, tm, font, font_size):
+        for word in words:
+            if word in text:
+                sizes.setdefault(word, round(font_size * tm[3] * cm[3], 1))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_the_pdf_keeps_headings_with_their_tables(client, chair, history):
+    """A chair prints this for the board: the "Overdue" heading was stranded at the foot of
+    page 1 with its table on page 2."""
+    client.force_login(chair)
+
+    pages = _pdf_pages(client, history)
+
+    overdue = next(text for text, _ in pages if "Overdue (" in text)
+    heading_at = overdue.index("Overdue (")
+    # Its caption, its header row and its first action are on the same page, after it.
+    assert "Overdue actions with their latest notes" in overdue[heading_at:]
+    assert "Ref Action Theme Leads Due Status Last update" in overdue[heading_at:]
+    assert re.search(r"\d+ days? overdue", overdue[heading_at:])
+
+
+def test_the_pdf_repeats_table_headers_and_prints_one_title(client):
+    agreement, coordinator = make_plan(60)
+    client.force_login(coordinator)
+
+    pages = _pdf_pages(client, agreement)
+
+    assert len(pages) > 3
+    whole = " ".join(text for text, _ in pages)
+    # The board's name once: the site's header no longer prints it above the report's own.
+    assert whole.count(agreement.board.name) == 1
+    # Every page that continues a table starts with its header row.
+    for number, (text, _) in enumerate(pages[1:], start=2):
+        if not text.startswith(
+            ("At risk", "Completed", "Overdue (", "Exceptions", "Deadlines moved")
+        ):
+            assert text.startswith("Ref Action Theme Leads Due Status Last update"), number
+
+
+def test_the_pdf_prints_status_tags_the_size_of_the_table_text(client, chair, history):
+    client.force_login(chair)
+
+    pages = _pdf_pages(client, history)
+
+    page = next(page for text, page in pages if "days overdue" in text)
+    # "Not started" is a tag; "No update" the text of the cell beside it.
+    sizes = _font_sizes(page, ["started", "update"])
+    assert sizes["started"] == sizes["update"], sizes
+
+
+def test_the_pdf_has_no_shaded_box_on_its_last_page(client, chair, history):
+    """GOV.UK Frontend's page background (#f4f8fb, on <html>) filled the rest of the last
+    page as a mostly empty shaded box."""
+    client.force_login(chair)
+
+    pages = _pdf_pages(client, history)
+
+    page_background = " ".join(f"{channel / 255:.6f}" for channel in (0xF4, 0xF8, 0xFB))
+    for _, page in pages:
+        assert f"{page_background} rg" not in page.get_contents().get_data().decode("latin-1")
 
 
 def test_the_report_runs_a_fixed_number_of_queries(client):

@@ -57,6 +57,16 @@ def test_officer_updates_the_drive_action_in_place(
     expect(form_row).to_be_visible()
     assert page.url.endswith("/my-actions/")
     expect(form_row.get_by_role("heading", name=re.compile("^Update A1"))).to_be_focused()
+    # What is being updated stays in view: the wording, the due date, the status now.
+    expect(form_row).to_contain_text(DRIVE)
+    expect(form_row).to_contain_text("due 31 July 2018")
+    expect(form_row.locator(".app-action-summary")).to_contain_text("Not started")
+    # The character count was started on the swapped-in form: it counts while typing.
+    form_row.get_by_label("Progress note").fill("Twelve chars")
+    expect(form_row.locator(".govuk-character-count__status")).to_have_text(
+        "You have 1,988 characters remaining"
+    )
+    form_row.get_by_label("Progress note").fill("")
 
     # ...errors come back in place...
     form_row.get_by_role("radio", name="At risk").check()
@@ -73,8 +83,11 @@ def test_officer_updates_the_drive_action_in_place(
     row = page.locator(f"#action-row-{action.pk}")
     expect(row).to_contain_text("At risk")
     expect(row).not_to_contain_text("Save update")
-    expect(page.locator("#inline-confirmation")).to_contain_text("Update saved: A1 is now At risk.")
-    expect(row.get_by_role("link", name="Update A1 of 2018-19")).to_be_focused()
+    # The result is told where the user is: under the row, in a status region, focused.
+    result = page.locator(f"#action-{action.pk}").get_by_role("status")
+    expect(result).to_have_text("Update saved: A1 is now At risk.")
+    expect(result).to_be_focused()
+    expect(page.locator(".govuk-notification-banner")).to_have_count(0)
     assert page.url.endswith("/my-actions/")
     assert_accessible(page)
 

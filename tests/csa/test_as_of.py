@@ -111,17 +111,17 @@ def test_before_anything_was_recorded_the_page_says_so(client, year, chair):
 
 def test_a_bad_date_is_an_error_on_the_field(client, year, chair):
     client.force_login(chair)
-    response = _page(client, year, "31/03/2019")
+    response = _page(client, year, "the day before")
     assert response.status_code == 200
     assert "<title>Error: " in response.text
-    assert 'href="#id_at"' in response.text
-    assert "must be a real date like 2019-03-31" in response.text
+    assert 'href="#id_at_0"' in response.text
+    assert "Enter the date as day/month/year, for example 27/3/2019" in response.text
 
 
 def test_a_future_date_is_refused(client, year, chair):
     client.force_login(chair)
     response = _page(client, year, "2099-01-01")
-    assert "must be today or earlier" in response.text
+    assert "The date must be today or in the past" in response.text
 
 
 def test_action_as_of_page(client, year, updated, chair):
@@ -164,7 +164,7 @@ def test_two_dates_in_the_wrong_order_are_refused(client, year, chair):
         reverse("csa:agreement_compare", args=[year.pk]), {"from": "2018-06-01", "to": "2018-05-01"}
     )
     assert "<title>Error: " in response.text
-    assert "To must be later than From." in response.text
+    assert "The end date must be later than the start date" in response.text
 
 
 def _grow(year, count):
@@ -309,17 +309,17 @@ def test_today_is_allowed(client, year, chair):
     response = _page(client, year, today.isoformat())
     assert response.status_code == 200
     assert "<title>Error: " not in response.text
-    assert "must be today or earlier" not in response.text
+    assert "must be today or in the past" not in response.text
     assert "You are looking at this agreement as it stood on" in response.text
     tomorrow = _page(client, year, (today + datetime.timedelta(days=1)).isoformat())
-    assert "must be today or earlier" in tomorrow.text
+    assert "The date must be today or in the past" in tomorrow.text
 
 
 @pytest.mark.parametrize(
     "view, params, field",
     [
         ("csa:agreement_detail", {"at": "0001-01-01T00:00+23:59"}, "at"),
-        ("csa:agreement_detail", {"at": "9999-12-31"}, "at"),
+        # (A day after 2100 "as it stood" is a future date: test_a_future_date_is_refused.)
         ("csa:agreement_detail", {"at": "1999-12-31"}, "at"),
         ("csa:action_as_of", {"at": "0001-01-01T00:00+05:00"}, "at"),
         ("csa:agreement_compare", {"from": "0001-01-01T00:00+01:00", "to": "2019-01-01"}, "from"),
@@ -332,7 +332,7 @@ def test_dates_out_of_range_are_a_field_error(client, year, chair, view, params,
     response = client.get(reverse(view, args=[pk]), params)
     assert response.status_code == 200
     assert "<title>Error: " in response.text
-    assert f'href="#id_{field}"' in response.text
+    assert f'href="#id_{field}_0"' in response.text
     assert "must be between 1 January 2000 and 31 December 2100" in response.text
 
 
@@ -372,3 +372,103 @@ def test_a_changed_theme_is_named_not_numbered(client, year, chair, coordinator)
     ).text
     assert f"Theme: “{old_theme}” → “{new_theme}”" in html
     assert f"“{old_theme.pk}” → “{new_theme.pk}”" not in html
+
+
+# --- the date input with an optional time (issue 18, points 4 and 9) --------------------------
+
+
+def test_as_it_stood_is_a_date_input_with_an_optional_time(client, year, updated, chair):
+    client.force_login(chair)
+    url = reverse("csa:agreement_detail", args=[year.pk])
+
+    form = client.get(url).text
+    for box in ("at_0", "at_1", "at_2", "at_time"):
+        assert f'name="{box}"' in form
+    assert "Time (optional)" in form
+
+    response = client.get(url, {"at_0": "2", "at_1": "6", "at_2": "2018", "at_time": "6pm"})
+    assert "<title>Error: " not in response.text
+    assert "as it stood on 2 June 2018 at 18:00" in response.text
+    # The links to each action's history carry the same moment.
+    assert "?at_0=2&amp;at_1=6&amp;at_2=2018&amp;at_time=6pm" in response.text
+
+
+def test_a_link_with_a_date_and_time_fills_the_boxes(client, year, chair):
+    client.force_login(chair)
+
+    response = _page(client, year, "2019-03-31T18:00")
+
+    assert "as it stood on 31 March 2019 at 18:00" in response.text
+    assert 'name="at_2" type="text" inputmode="numeric" value="2019"' in response.text
+    assert 'name="at_time" value="18:00"' in response.text
+
+
+@pytest.mark.parametrize("typed", ["25:00", "noon-ish", "13pm", "18:75"])
+def test_a_time_that_is_not_one_is_refused_in_plain_english(client, year, chair, typed):
+    client.force_login(chair)
+    response = client.get(
+        reverse("csa:agreement_detail", args=[year.pk]),
+        {"at_0": "1", "at_1": "6", "at_2": "2018", "at_time": typed},
+    )
+    assert "<title>Error: " in response.text
+    assert 'href="#id_at_time"' in response.text
+    assert "Enter the time as hours and minutes, for example 18:00 or 6pm" in response.text
+
+
+def test_a_future_time_is_refused_like_a_future_date(client, year, chair, monkeypatch):
+    """It was quietly clamped to now while a future date was an error."""
+    now = timezone.make_aware(datetime.datetime(2026, 11, 30, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    client.force_login(chair)
+    url = reverse("csa:agreement_detail", args=[year.pk])
+    today = {"at_0": "30", "at_1": "11", "at_2": "2026"}
+
+    later_today = client.get(url, {**today, "at_time": "14:00"})
+    assert "<title>Error: " in later_today.text
+    assert "The time must be in the past: it is 10:00 now" in later_today.text
+    assert "You are looking at this agreement as it stood" not in later_today.text
+
+    earlier_today = client.get(url, {**today, "at_time": "09:30"})
+    assert "<title>Error: " not in earlier_today.text
+    assert "as it stood on 30 November 2026 at 09:30" in earlier_today.text
+
+    tomorrow = client.get(url, {"at_0": "1", "at_1": "12", "at_2": "2026"})
+    assert "The date must be today or in the past" in tomorrow.text
+
+
+def test_a_time_without_a_date_asks_for_the_date(client, year, chair):
+    client.force_login(chair)
+    response = client.get(reverse("csa:agreement_detail", args=[year.pk]), {"at_time": "18:00"})
+    assert "Enter the date as well as the time" in response.text
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("18:00", datetime.time(18, 0)),
+        ("9.30", datetime.time(9, 30)),
+        ("6pm", datetime.time(18, 0)),
+        ("6.30 p.m.", datetime.time(18, 30)),
+        ("12am", datetime.time(0, 0)),
+        ("12 PM", datetime.time(12, 0)),
+        ("0:05", datetime.time(0, 5)),
+        ("24:00", None),
+        ("18", None),
+        ("", None),
+    ],
+)
+def test_parse_time(typed, expected):
+    from plans.forms import parse_time
+
+    assert parse_time(typed) == expected
+
+
+def test_what_changed_between_two_dates_typed_in_the_boxes(client, year, updated, chair):
+    client.force_login(chair)
+    response = client.get(
+        reverse("csa:agreement_compare", args=[year.pk]),
+        {"from_0": "1", "from_1": "5", "from_2": "2018", "to_0": "2", "to_1": "6", "to_2": "2018"},
+    )
+    assert "<title>Error: " not in response.text
+    assert "Agreed at the June board" in response.text
+    assert "Not started → At risk" in response.text

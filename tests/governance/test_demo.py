@@ -26,6 +26,22 @@ def test_demo_accounts_one_officer_per_lead_organisation(worcestershire, capsys)
     assert User.objects.count() == users
 
 
+@override_settings(DEBUG=True)
+def test_a_demo_account_is_named_one_way_everywhere(worcestershire):
+    """The account's name and its person's name are the same, so that a page that names the
+    account and one that names the person agree."""
+    User = get_user_model()
+    # Seeded by an earlier version, with the other spelling.
+    call_command("seed_demo_users")
+    User.objects.filter(username="officer-wcc-ph").update(last_name="WCC PH")
+
+    call_command("seed_demo_users")
+
+    officer = User.objects.get(username="officer-wcc-ph")
+    assert officer.get_full_name() == officer.person.name == "Demo officer (WCC PH)"
+    assert User.objects.get(username="admin").get_short_name() == "Demo administrator"
+
+
 @override_settings(DEBUG=False)
 def test_demo_accounts_refused_without_debug(worcestershire):
     with pytest.raises(CommandError, match="only created when DEBUG is on"):

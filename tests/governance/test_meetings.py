@@ -309,6 +309,10 @@ def test_the_agenda_lists_overdue_at_risk_and_unreported_actions(client, scb, ps
     ).content.decode()
     assert "Someone else&#x27;s" in board_page or "Someone else's" in board_page
     assert "Reducing Offending Strategy finalised." in board_page
+    # Each reference is a link to its action.
+    for action in (overdue, at_risk, silent):
+        detail = reverse("actions:action_detail", args=[action.pk])
+        assert f'<a class="govuk-link" href="{detail}">{action.reference}</a>' in page
 
 
 def test_the_agenda_refuses_a_bad_date(client, psg, chair):
