@@ -175,7 +175,7 @@ def load_agreement_data(
     """load_agreement_file for a file's bytes (an upload): `name` is the file's name."""
     path = Path(path) if path is not None else Path(Path(name).name or "upload.json")
     if len(data) > MAX_FILE_BYTES:
-        raise AgreementFileError(path, [_too_big(len(data))])
+        raise AgreementFileError(path, [too_big(len(data))])
     records = _parse_records(data, path)
     reason = f"loaded from {path.name}"
     loader = _Loader(path=path, reason=reason, user=user, boards=boards)
@@ -189,7 +189,7 @@ def load_agreement_data(
     return loader.report
 
 
-def _too_big(size: int) -> str:
+def too_big(size: int) -> str:
     return (
         f"the file is {size / 1024 / 1024:.1f} MB, larger than the limit of "
         f"{MAX_FILE_BYTES // 1024 // 1024} MB for a year's agreement"
@@ -200,7 +200,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise AgreementFileError(path, [_too_big(size)])
+            raise AgreementFileError(path, [too_big(size)])
         return path.read_bytes()
     except FileNotFoundError:
         raise AgreementFileError(path, ["the file does not exist"]) from None
