@@ -17,6 +17,7 @@ from govuk.forms import GovukDateField, GovukForm
 
 from . import reporting
 from .models import Action, ActionLead, today
+from .timescales import TimescaleKind
 
 FLAG_CHOICES = [
     ("overdue", "Overdue"),
@@ -24,6 +25,8 @@ FLAG_CHOICES = [
     ("stale", "Stale (no recent update)"),
     ("slipped", "Slipped (due date moved later)"),
     ("exception", "Exceptions (on track, but red or amber)"),
+    ("needs_date", "Timescale not understood or approximate: needs a date"),
+    ("tbc", "To be confirmed"),
 ]
 
 SORT_CHOICES = [
@@ -217,7 +220,8 @@ class ActionFilter(django_filters.FilterSet):
         choices=FLAG_CHOICES,
         empty_label="Any",
         error_messages={
-            "invalid_choice": "Choose overdue, due soon, stale, slipped or exceptions."
+            "invalid_choice": "Choose overdue, due soon, stale, slipped, exceptions, needs a "
+            "date or to be confirmed."
         },
     )
     sort = django_filters.ChoiceFilter(
@@ -311,4 +315,10 @@ class ActionFilter(django_filters.FilterSet):
             return queryset.slipped(as_of=as_of)
         if value == "exception":
             return queryset.exceptions(as_of=as_of)
+        if value == "needs_date":
+            return queryset.filter(
+                due_date__isnull=True, timescale_kind__in=reporting.NEEDS_A_DATE_KINDS
+            )
+        if value == "tbc":
+            return queryset.filter(timescale_kind=TimescaleKind.TO_BE_CONFIRMED.value)
         return queryset.stale(as_of=as_of)

@@ -63,6 +63,7 @@ TIMESCALE_KIND_CHOICES = [
     (TimescaleKind.ONGOING.value, "Ongoing until"),
     (TimescaleKind.TO_BE_CONFIRMED.value, "To be confirmed"),
     (TimescaleKind.NOT_UNDERSTOOD.value, "Not understood"),
+    (TimescaleKind.APPROXIMATE.value, "Approximate"),
 ]
 
 
@@ -330,7 +331,7 @@ class Action(models.Model):
         max_length=200, blank=True, help_text='As written: "June 2017 (New CTLP)", "TBC".'
     )
     timescale_kind = models.CharField(
-        max_length=10,
+        max_length=20,
         choices=TIMESCALE_KIND_CHOICES,
         default=TimescaleKind.NOT_UNDERSTOOD.value,
     )

@@ -23,6 +23,7 @@ from governance.clock import today
 from governance.models import Body, Meeting
 
 from .models import CLOSED_STATUSES, Action, DueDateMove, Rag, Status
+from .timescales import TimescaleKind
 
 # The order the chair reads statuses in: the ones to challenge first.
 STATUS_ORDER = [
@@ -193,7 +194,9 @@ def completed_since(user, agreement, as_of: datetime.date, since: datetime.date)
 
 # The columns a count is split by. Grouping by them (rather than one COUNT(... FILTER) per
 # figure) evaluates each as-of subquery once per action, which matters on a national plan.
-_SPLIT = ("status_on", "is_overdue", "is_due_soon", "is_stale", "has_due_date")
+_SPLIT = ("status_on", "is_overdue", "is_due_soon", "is_stale", "has_due_date", "timescale_kind")
+# Timescales a person must turn into a date, counted apart from those "to be confirmed".
+NEEDS_A_DATE_KINDS = {TimescaleKind.NOT_UNDERSTOOD.value, TimescaleKind.APPROXIMATE.value}
 
 
 def _grouped(qs, *keys):
@@ -215,7 +218,8 @@ class Counts:
     overdue: int = 0
     due_soon: int = 0
     stale: int = 0
-    no_due_date: int = 0
+    no_due_date: int = 0  # open, no due date: to be confirmed, or ongoing with no end
+    needs_date: int = 0  # open, no due date: the timescale is not understood or approximate
     by_status: dict = field(default_factory=dict)
 
     def add_action(self, action: Action) -> None:
@@ -228,6 +232,7 @@ class Counts:
                 "is_due_soon": action.is_due_soon,
                 "is_stale": action.is_stale,
                 "has_due_date": action.due_on is not None,
+                "timescale_kind": action.timescale_kind,
             }
         )
 
@@ -239,7 +244,11 @@ class Counts:
         self.by_status[status] = self.by_status.get(status, 0) + n
         if status not in CLOSED_STATUSES:
             self.open += n
-            self.no_due_date += 0 if row["has_due_date"] else n
+            if not row["has_due_date"]:
+                if row.get("timescale_kind") in NEEDS_A_DATE_KINDS:
+                    self.needs_date += n
+                else:
+                    self.no_due_date += n
         self.overdue += n if row["is_overdue"] else 0
         self.due_soon += n if row["is_due_soon"] else 0
         self.stale += n if row["is_stale"] else 0
@@ -251,7 +260,7 @@ class Counts:
     @property
     def due_later(self) -> int:
         """Open, with a due date more than the due-soon period away."""
-        return self.open - self.overdue - self.due_soon - self.no_due_date
+        return self.open - self.overdue - self.due_soon - self.no_due_date - self.needs_date
 
     def of(self, status) -> int:
         return self.by_status.get(status, 0)

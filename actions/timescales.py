@@ -6,7 +6,9 @@ two things from it:
 
 * a due date: the last day the wording allows, so "by July 2017" is 31 July 2017;
 * a kind, saying how to read the due date: a deadline, ongoing until then, to be
-  confirmed, or not understood (no due date; a person should look at it).
+  confirmed, approximate ("towards the end of 2017", "next year": no due date, since a
+  deadline the plan does not set would be invented), or not understood (no due date; a
+  person should look at it).
 
 Conventions, chosen for UK action plans:
 
@@ -43,6 +45,9 @@ class TimescaleKind(enum.StrEnum):
     ONGOING = "ongoing"  # carries on, until the due date if there is one: "To March 2018"
     TO_BE_CONFIRMED = "tbc"  # "TBC", "To be confirmed", "TBA", or nothing written
     NOT_UNDERSTOOD = "unknown"  # no due date; flagged for a person to check
+    # Only an approximate time: "towards the end of 2017", "next year", "over Christmas".
+    # Kept as written with no firm due date, and flagged, like NOT_UNDERSTOOD, as needing one.
+    APPROXIMATE = "approximate"
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,14 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _TO_BE_CONFIRMED = re.compile(
     r"\bt\.?b\.?[acd]\b"  # TBC, TBA, TBD, T.B.C.
     r"|\bto\s+be\s+(?:confirmed|agreed|arranged|announced|advised|decided|determined|set)\b",
+    _FLAGS,
+)
+
+# Wording that gives only an approximate time: no firm deadline can be read from it.
+_APPROXIMATE = re.compile(
+    r"\btowards?\b|\baround\b|\bapprox(?:imately|\.)?(?![a-z])|\bcirca\b|\bsome\s?time\b"
+    r"|\b(?:next|this|later\s+this|in\s+the\s+coming)\s+(?:year|months?|few\s+months)\b"
+    r"|\b(?:christmas|xmas|easter)\b|\bpeak\s+periods?\b",
     _FLAGS,
 )
 
@@ -197,6 +210,8 @@ def _interpret(
     dates, rest = _dates_mentioned(text)
     if None in dates:  # a date we recognised but which cannot exist, such as 31/02/2018
         return TimescaleKind.NOT_UNDERSTOOD, None
+    if _APPROXIMATE.search(text):
+        return TimescaleKind.APPROXIMATE, None
     if not dates:
         months = _months_without_year(rest)
         if months and reference_date is None:

@@ -193,6 +193,24 @@ def can_manage_agreement(user, agreement) -> bool:
     return access.is_admin or agreement.board_id in access.coordinator_board_ids
 
 
+def agreement_file_boards(user) -> list[str] | None:
+    """The partnerships (their boards' short names) whose year's file the user may load: a
+    coordinator's own; None for an admin, who may load any; [] for everyone else."""
+    access = access_for(user)
+    if access.is_admin:
+        return None
+    return sorted(
+        Body.objects.filter(pk__in=access.coordinator_board_ids).values_list(
+            "short_name", flat=True
+        )
+    )
+
+
+def can_load_agreement_files(user) -> bool:
+    access = access_for(user)
+    return access.is_admin or bool(access.coordinator_board_ids)
+
+
 def can_manage_body(user, body) -> bool:
     """May record a body's meetings, progress received, actions arising and chair changes."""
     access = access_for(user)

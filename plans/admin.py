@@ -6,7 +6,7 @@ from csa.admin import SectionInline
 from csa.models import Agreement
 from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
-from .models import RolloverDecision
+from .models import PendingLoad, RolloverDecision
 
 
 class ActionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -38,3 +38,12 @@ class RolloverDecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reason", "action__reference", "action__description"]
     list_select_related = ["action", "action__agreement", "agreement", "agreement__board"]
     autocomplete_fields = ["agreement", "action"]
+
+
+@admin.register(PendingLoad)
+class PendingLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written by the upload page only; confirmed there, or forgotten after two days."""
+
+    list_display = ["filename", "user", "uploaded_at", "sha256"]
+    list_select_related = ["user"]
+    exclude = ["data"]

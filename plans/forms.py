@@ -7,6 +7,7 @@ from django.utils import timezone
 from govuk.forms import GovukDateField, GovukForm
 
 from .history import FIRST_YEAR, LAST_YEAR, MomentOutOfRange, parse_moment
+from .importer import MAX_FILE_BYTES
 from .models import RolloverDecision
 from .services import ActionChoice, choice_field
 
@@ -226,3 +227,27 @@ class RolloverForm(GovukForm, forms.Form):
             )
             for action in self.actions
         ]
+
+
+class AgreementFileForm(GovukForm, forms.Form):
+    """A year's agreement file (the format in the README), uploaded for a preview."""
+
+    file = forms.FileField(
+        label="Upload the year's agreement file",
+        help_text="The JSON file of one year's agreement, in the format the README describes, "
+        f"up to {MAX_FILE_BYTES // 1024 // 1024} MB. Nothing is loaded until you have checked "
+        "what it will do.",
+        error_messages={
+            "required": "Choose the agreement file to upload",
+            "empty": "The file is empty. Choose the year's agreement file.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller: a year's "
+                "agreement is a few hundred kilobytes."
+            )
+        return upload

@@ -101,6 +101,32 @@ class AgreementFileError(Exception):
 
 
 @dataclass
+class FieldChange:
+    """One field a load changes: what it says now and what the file would make it."""
+
+    name: str
+    before: str
+    after: str
+
+
+@dataclass
+class RecordOutcome:
+    """What a load does to one record of the file: created, changed, unchanged or kept
+    (not applied: people changed it in the tracker), with the fields a change changes."""
+
+    number: int
+    model: str
+    key: str
+    outcome: str
+    changes: list[FieldChange] = field(default_factory=list)
+    why: str = ""  # why a record is not applied
+
+    @property
+    def model_name(self) -> str:
+        return apps.get_model(self.model)._meta.verbose_name
+
+
+@dataclass
 class LoadReport:
     path: str
     created: int = 0
@@ -111,6 +137,14 @@ class LoadReport:
     by_model: dict = field(default_factory=dict)
     # One line per record the file would change but people changed in the tracker since.
     not_applied: list = field(default_factory=list)
+    # Every record of the file, in order, with what the load does to it (for the preview).
+    records: list[RecordOutcome] = field(default_factory=list)
+    # The partnership the file is for (its board's short name) and the agreements it names.
+    board: str | None = None
+    agreement_ids: list[int] = field(default_factory=list)
+
+    def outcomes(self, outcome: str) -> list[RecordOutcome]:
+        return [record for record in self.records if record.outcome == outcome]
 
     @property
     def total(self):
@@ -124,12 +158,27 @@ class LoadReport:
         )
 
 
-def load_agreement_file(path, *, dry_run: bool = False, user=None) -> LoadReport:
-    """Check and load one file in one transaction. Raises AgreementFileError, writing nothing."""
+def load_agreement_file(path, *, dry_run: bool = False, user=None, boards=None) -> LoadReport:
+    """Check and load one file in one transaction. Raises AgreementFileError, writing nothing.
+
+    `boards`, when given, are the short names of the partnerships' boards the file may be for
+    (a coordinator's own); a file for any other is refused."""
     path = Path(path)
-    records = _read_records(path)
+    return load_agreement_data(
+        _read_bytes(path), name=path.name, path=path, dry_run=dry_run, user=user, boards=boards
+    )
+
+
+def load_agreement_data(
+    data: bytes, *, name: str, path=None, dry_run: bool = False, user=None, boards=None
+) -> LoadReport:
+    """load_agreement_file for a file's bytes (an upload): `name` is the file's name."""
+    path = Path(path) if path is not None else Path(Path(name).name or "upload.json")
+    if len(data) > MAX_FILE_BYTES:
+        raise AgreementFileError(path, [too_big(len(data))])
+    records = _parse_records(data, path)
     reason = f"loaded from {path.name}"
-    loader = _Loader(path=path, reason=reason, user=user)
+    loader = _Loader(path=path, reason=reason, user=user, boards=boards)
     with transaction.atomic():
         loader.load(records)
         if loader.problems:
@@ -140,21 +189,29 @@ def load_agreement_file(path, *, dry_run: bool = False, user=None) -> LoadReport
     return loader.report
 
 
-def _read_records(path: Path) -> list[dict]:
+def too_big(size: int) -> str:
+    return (
+        f"the file is {size / 1024 / 1024:.1f} MB, larger than the limit of "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB for a year's agreement"
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise AgreementFileError(
-                path,
-                [
-                    f"the file is {size / 1024 / 1024:.1f} MB, larger than the limit of "
-                    f"{MAX_FILE_BYTES // 1024 // 1024} MB for a year's agreement"
-                ],
-            )
-        text = path.read_text(encoding="utf-8")
+            raise AgreementFileError(path, [too_big(size)])
+        return path.read_bytes()
     except FileNotFoundError:
         raise AgreementFileError(path, ["the file does not exist"]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise AgreementFileError(path, [f"the file cannot be read: {error}"]) from None
+
+
+def _parse_records(data: bytes, path: Path) -> list[dict]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise AgreementFileError(path, [f"the file cannot be read: {error}"]) from None
     try:
         records = json.loads(text)
@@ -220,10 +277,12 @@ def _show(key) -> str:
 
 
 class _Loader:
-    def __init__(self, *, path, reason, user):
+    def __init__(self, *, path, reason, user, boards=None):
         self.path = path
         self.reason = reason
         self.user = user
+        self.boards = None if boards is None else sorted(boards)
+        self.current: tuple[int, str, str] | None = None
         self.problems: list[str] = []
         self.report = LoadReport(path=str(path))
         self.leads_in_file: dict[int, set[int]] = {}
@@ -239,10 +298,16 @@ class _Loader:
         self.file_agreement_start = min(starts) if starts else None
         self.history_date = _document_moment(agreements)
         self.board_name, self.board_record = _file_board(records)
+        self.report.board = self.board_name
+        if self.boards is not None and self.board_name not in self.boards:
+            self.problems.append(self._not_yours())
+            return
         for number, record in enumerate(records, 1):
             label = record["model"].lower()
             model = apps.get_model(label)
-            where = f"record {number} ({label} {_show(_natural_key_of(label, record['fields']))})"
+            key = _show(_natural_key_of(label, record["fields"]))
+            where = f"record {number} ({label} {key})"
+            self.current = (number, label, key)
             try:
                 with transaction.atomic():
                     self._load_one(model, label, record["fields"], where)
@@ -250,6 +315,18 @@ class _Loader:
                 self.problems.extend(_describe(where, error))
         if not self.problems:
             self._remove_leads_not_in_file()
+
+    def _not_yours(self) -> str:
+        yours = ", ".join(self.boards) if self.boards else "none"
+        if self.board_name is None:
+            return (
+                "the file names no partnership (no body, theme, agreement or action of one): "
+                f"you may load files only for your own partnership ({yours})"
+            )
+        return (
+            f"{self.board_record}: this file is for the {self.board_name}'s partnership, but you "
+            f"may load files only for your own partnership ({yours})"
+        )
 
     def _load_one(self, model, label, fields, where):
         fields = dict(fields)
@@ -320,6 +397,7 @@ class _Loader:
         if existing is not None and _same_values(existing, obj, named):
             self._count(label, "unchanged")
         else:
+            changes = _field_changes(existing, obj, named) if existing is not None else []
             obj._change_reason = self.reason
             obj._history_source = FROM_A_FILE
             if self.user is not None:
@@ -329,7 +407,9 @@ class _Loader:
                 if moment is not None:
                     obj._history_date = moment
             obj.save()
-            self._count(label, "changed" if existing is not None else "created")
+            self._count(label, "changed" if existing is not None else "created", changes)
+            if label == "csa.agreement":
+                self.report.agreement_ids.append(obj.pk)
             if label == "actions.action" and existing is None:
                 self._record_status_as_given(obj, status_in_file)
             if label == "actions.action":
@@ -390,7 +470,7 @@ class _Loader:
 
     def _not_applied(self, label, where, why):
         self.report.not_applied.append(f"{where}: not applied: {why}")
-        self._count(label, "kept")
+        self._count(label, "kept", why=why)
 
     # --- Checks --------------------------------------------------------------------------------
 
@@ -531,8 +611,20 @@ class _Loader:
                 lead.delete()
                 self.report.removed += 1
 
-    def _count(self, label, outcome):
+    def _count(self, label, outcome, changes=(), why=""):
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+        if self.current is not None:
+            number, model, key = self.current
+            self.report.records.append(
+                RecordOutcome(
+                    number=number,
+                    model=model,
+                    key=key,
+                    outcome=outcome,
+                    changes=list(changes),
+                    why=why,
+                )
+            )
         per_model = self.report.by_model.setdefault(label, {})
         per_model[outcome] = per_model.get(outcome, 0) + 1
 
@@ -543,6 +635,30 @@ def _same_values(existing, obj, named=None) -> bool:
         for f in obj._meta.concrete_fields
         if not f.primary_key and (named is None or f.attname in named)
     )
+
+
+def _field_changes(existing, obj, named) -> list[FieldChange]:
+    """The named fields whose values the load changes, before and after, as people read them."""
+    return [
+        FieldChange(name=f.name, before=_shown(existing, f), after=_shown(obj, f))
+        for f in obj._meta.concrete_fields
+        if not f.primary_key
+        and f.attname in named
+        and getattr(existing, f.attname) != getattr(obj, f.attname)
+    ]
+
+
+def _shown(obj, model_field) -> str:
+    value = getattr(obj, model_field.attname)
+    if value is None:
+        return ""
+    if model_field.is_relation:
+        return str(getattr(obj, model_field.name))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
 
 
 def _named_fields(model, fields) -> set[str]:

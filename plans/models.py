@@ -1,7 +1,9 @@
 """What a roll-over decided: above the actions, since each decision is about one action."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
@@ -52,3 +54,28 @@ class RolloverDecision(models.Model):
 
     def __str__(self):
         return f"{self.action.reference}: {self.get_outcome_display()}"
+
+
+class PendingLoad(models.Model):
+    """A year's file uploaded in the browser, between its preview and its confirmation.
+
+    Kept in the database, not in a process or a session, so that any app process can confirm
+    it; found by the user and the SHA-256 of the bytes, which the confirmation carries, so that
+    a file other than the one previewed is never loaded. Deleted when confirmed, or after two
+    days (plans.services.PENDING_LOAD_KEPT_FOR)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_loads"
+    )
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(max_length=200, blank=True)
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sha256"], name="pending_load_one_per_file")
+        ]
+
+    def __str__(self):
+        return f"{self.filename or 'agreement file'} uploaded by {self.user} at {self.uploaded_at}"

@@ -1,21 +1,33 @@
-"""Writes about agreements: the yearly roll-over into a draft, and adopting a draft.
+"""Writes about agreements: the yearly roll-over into a draft, adopting a draft, and loading a
+year's file uploaded in the browser (kept between its preview and its confirmation).
 
 Views, the `rollover` command and tests all come through here. Every function checks
 everything first and writes nothing when anything is wrong, naming the action and the field.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from actions.models import Action, ActionLead
 from actions.services import apply_timescale
 from csa.models import Agreement, Section, financial_year_label
+from governance.access import agreement_file_boards
 from governance.text import clean_text
 
-from .models import RolloverDecision
+from .importer import (
+    MAX_FILE_BYTES,
+    AgreementFileError,
+    LoadReport,
+    load_agreement_data,
+    too_big,
+)
+from .models import PendingLoad, RolloverDecision
 
 Outcome = RolloverDecision.Outcome
 
@@ -284,3 +296,75 @@ def _save(obj, reason: str, user):
 def _short(text: str, length: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# --- A year's file uploaded in the browser ---------------------------------------------------
+
+PENDING_LOAD_KEPT_FOR = datetime.timedelta(days=2)
+
+
+class PendingLoadChangedError(Exception):
+    """The confirmation names a file other than one the user previewed (or one since expired)."""
+
+
+def agreement_file_store(*, user, data: bytes, filename: str = "") -> PendingLoad:
+    """Keep an uploaded year's file until the user confirms it, by its SHA-256 and the user;
+    and forget files left unconfirmed for two days."""
+    if len(data) > MAX_FILE_BYTES:
+        raise AgreementFileError(Path(filename or "upload.json"), [too_big(len(data))])
+    sha256 = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        PendingLoad.objects.filter(uploaded_at__lt=timezone.now() - PENDING_LOAD_KEPT_FOR).delete()
+        pending, _ = PendingLoad.objects.update_or_create(
+            user=user,
+            sha256=sha256,
+            defaults={
+                "filename": Path(filename).name[:200],
+                "data": data,
+                "uploaded_at": timezone.now(),
+            },
+        )
+    return pending
+
+
+def pending_load_for(*, user, sha256: str) -> PendingLoad:
+    """The user's own file of that hash, still waiting; PendingLoadChangedError otherwise."""
+    pending = PendingLoad.objects.filter(
+        user=user,
+        sha256=sha256,
+        uploaded_at__gte=timezone.now() - PENDING_LOAD_KEPT_FOR,
+    ).first()
+    if pending is None or hashlib.sha256(bytes(pending.data)).hexdigest() != sha256:
+        raise PendingLoadChangedError(
+            "This is not the file you previewed: it changed since, was loaded already, or was "
+            "uploaded more than two days ago. Upload it again and check the new preview."
+        )
+    return pending
+
+
+def agreement_file_preview(*, user, pending: PendingLoad) -> LoadReport:
+    """What loading the file would do, the checks of `load_agreement --dry-run`, writing
+    nothing. AgreementFileError names every problem by record and field."""
+    return load_agreement_data(
+        bytes(pending.data),
+        name=pending.filename or "upload.json",
+        dry_run=True,
+        user=user,
+        boards=agreement_file_boards(user),
+    )
+
+
+def agreement_file_load(*, user, sha256: str) -> LoadReport:
+    """Load the file the user previewed, in one transaction, with the user as the history's
+    author; the pending file is forgotten once loaded. The checks run again: the database may
+    have changed since the preview."""
+    with transaction.atomic():
+        pending = pending_load_for(user=user, sha256=sha256)
+        report = load_agreement_data(
+            bytes(pending.data),
+            name=pending.filename or "upload.json",
+            user=user,
+            boards=agreement_file_boards(user),
+        )
+        pending.delete()
+    return report

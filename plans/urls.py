@@ -6,6 +6,9 @@ app_name = "csa"
 
 urlpatterns = [
     path("", views.agreement_list, name="agreement_list"),
+    path("upload/", views.agreement_upload, name="agreement_upload"),
+    path("upload/confirm/", views.agreement_upload_confirm, name="agreement_upload_confirm"),
+    path("upload/<str:sha256>/", views.agreement_upload_preview, name="agreement_upload_preview"),
     path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("<int:pk>/compare/", views.agreement_compare, name="agreement_compare"),
     path("<int:pk>/rollover/", views.agreement_rollover, name="agreement_rollover"),

@@ -1,5 +1,6 @@
 """The agreement pages: the plan, the plan as it stood, a year against the last, roll-over."""
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -11,18 +12,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.edit_services import may_edit_details
 from actions.models import Action, Status, restricted_from
 from csa.models import Agreement
-from governance.access import access_for, can_manage_agreement, can_view_agreement
+from governance.access import (
+    access_for,
+    can_load_agreement_files,
+    can_manage_agreement,
+    can_view_agreement,
+)
 from governance.clock import today
 
 from . import history, services
 from .compare import compare_states, compare_years
-from .forms import AsOfForm, CompareDatesForm, RolloverForm
+from .forms import AgreementFileForm, AsOfForm, CompareDatesForm, RolloverForm
 from .history import HistoricalAction
+from .importer import AgreementFileError
 from .services import adoption_problems, rollover_problems
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +173,11 @@ def agreement_list(request):
     rows = [
         {"agreement": a, "may_manage": can_manage_agreement(request.user, a)} for a in agreements
     ]
-    return render(request, "csa/agreement_list.html", {"rows": rows})
+    return render(
+        request,
+        "csa/agreement_list.html",
+        {"rows": rows, "may_upload": can_load_agreement_files(request.user)},
+    )
 
 
 def agreement_detail(request, pk):
@@ -351,3 +362,136 @@ def _add_errors(form, error: ValidationError):
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# A year's file uploaded in the browser: upload, preview (the dry run), confirm.
+# ---------------------------------------------------------------------------------------------
+
+
+_OUTCOME_HEADINGS = [
+    ("created", "To create"),
+    ("changed", "To change"),
+    ("kept", "Not applied: changed in the tracker since it was loaded"),
+    ("unchanged", "Left alone: already as the file says"),
+]
+_PROBLEM = re.compile(r"^(record \d+(?: \(.*?\))?)(?:: field '([^']+)')?: (.*)$", re.DOTALL)
+
+
+@dataclass
+class ProblemRow:
+    record: str
+    field: str
+    message: str
+
+
+def _problem_rows(problems) -> list[ProblemRow]:
+    """The importer's problems ("record 3 (csa.theme SCB x): field 'name': ..."), split into
+    the record, the field and what is wrong, for the table of the preview."""
+    rows = []
+    for problem in problems:
+        match = _PROBLEM.match(problem)
+        if match:
+            rows.append(ProblemRow(match[1], match[2] or "", match[3]))
+        else:
+            rows.append(ProblemRow("The file", "", problem))
+    return rows
+
+
+def _may_upload(request):
+    if not can_load_agreement_files(request.user):
+        raise PermissionDenied(
+            "Only a partnership's coordinator, or an administrator, can load a year's file."
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_upload(request):
+    _may_upload(request)
+    form = AgreementFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        pending = services.agreement_file_store(
+            user=request.user, data=upload.read(), filename=upload.name
+        )
+        return redirect("csa:agreement_upload_preview", sha256=pending.sha256)
+    return render(
+        request,
+        "csa/agreement_upload.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _preview_page(request, sha256, *, error="", status=200):
+    try:
+        pending = services.pending_load_for(user=request.user, sha256=sha256)
+    except services.PendingLoadChangedError as changed:
+        return render(
+            request,
+            "csa/agreement_upload.html",
+            {"form": AgreementFileForm(), "error": str(changed)},
+            status=409 if error else 404,
+        )
+    report, problems, groups = None, [], []
+    try:
+        report = services.agreement_file_preview(user=request.user, pending=pending)
+    except AgreementFileError as refused:
+        problems = refused.problems
+    else:
+        groups = [
+            {"outcome": outcome, "heading": heading, "records": report.outcomes(outcome)}
+            for outcome, heading in _OUTCOME_HEADINGS
+        ]
+    return render(
+        request,
+        "csa/agreement_upload_preview.html",
+        {
+            "pending": pending,
+            "report": report,
+            "problems": _problem_rows(problems),
+            "groups": groups,
+            "error": error,
+            "form": AgreementFileForm(),
+        },
+        status=400 if problems and status == 200 else status,
+    )
+
+
+@require_GET
+def agreement_upload_preview(request, sha256):
+    _may_upload(request)
+    return _preview_page(request, sha256)
+
+
+@require_POST
+def agreement_upload_confirm(request):
+    _may_upload(request)
+    sha256 = request.POST.get("sha256", "")
+    try:
+        report = services.agreement_file_load(user=request.user, sha256=sha256)
+    except services.PendingLoadChangedError as changed:
+        return render(
+            request,
+            "csa/agreement_upload.html",
+            {"form": AgreementFileForm(), "error": str(changed)},
+            status=409,
+        )
+    except AgreementFileError:
+        # The database changed since the preview so that the file no longer loads: show why.
+        return _preview_page(
+            request,
+            sha256,
+            error="Nothing was loaded: the file no longer passes the checks (see below).",
+            status=409,
+        )
+    messages.success(
+        request,
+        f"{report.path.rsplit('/', 1)[-1]} loaded: {report.created} created, "
+        f"{report.changed} changed, {report.unchanged} already up to date"
+        + (f", {report.kept} not applied" if report.kept else "")
+        + ".",
+    )
+    if report.agreement_ids:
+        return redirect("csa:agreement_detail", pk=report.agreement_ids[0])
+    return redirect("csa:agreement_list")

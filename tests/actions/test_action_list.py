@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, Status
-from actions.services import progress_update_create
+from actions.services import apply_timescale, progress_update_create
 from csa.models import Theme
 from governance.models import Body, Organisation
 from tests.actions.test_dashboard import agreement_of, make_plan, queries_for
@@ -146,7 +146,11 @@ def test_pages_of_fifty_keep_the_filters(client):
         ({"lead": "org:424242"}, "Choose a lead organisation or body from the list."),
         ({"lead": "nonsense"}, "Choose a lead organisation or body from the list."),
         ({"theme": "424242"}, "Choose a theme from the list."),
-        ({"flag": "late"}, "Choose overdue, due soon, stale, slipped or exceptions."),
+        (
+            {"flag": "late"},
+            "Choose overdue, due soon, stale, slipped, exceptions, needs a date or to be "
+            "confirmed.",
+        ),
         ({"sort": "colour"}, "Choose a sort order from the list."),
     ],
 )
@@ -201,3 +205,17 @@ def test_a_field_with_two_errors_has_one_error_message_id():
     message = html.split('id="id_as_of-error"')[1].split("</p>")[0]
     assert "Enter a real date." in message and "Enter a date within the agreement." in message
     assert message.count("Error:") == 2
+
+
+def test_timescales_needing_a_date_are_filtered_apart_from_to_be_confirmed(signed_in):
+    agreement = agreement_of(2017)
+    vague = Action.objects.get(agreement=agreement, reference="A1")
+    vague.timescale = "towards the end of 2017"
+    apply_timescale(vague)
+    vague.save()
+
+    needs_date = get(signed_in, agreement=agreement.pk, flag="needs_date")
+    tbc = get(signed_in, agreement=agreement.pk, flag="tbc")
+
+    assert references(needs_date) == ["A1"]
+    assert references(tbc) == ["A9"]  # the CSE action, "TBC"

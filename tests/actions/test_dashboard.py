@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, Status, today
-from actions.services import progress_update_create
+from actions.services import apply_timescale, progress_update_create
 from csa.models import Agreement
 from governance.models import Body, Role
 from tests.actions.factories import ActionFactory, ActionLeadFactory, ProgressUpdateFactory
@@ -122,7 +122,10 @@ def test_the_counts_add_up(client, chair, officer_wcc_ph, year, as_of):
     counts = response.context["counts"]
 
     assert sum(count for _, count in counts.status_rows()) == counts.total
-    assert counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date == counts.open
+    assert (
+        counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date + counts.needs_date
+        == counts.open
+    )
     assert counts.due_later >= 0
     assert sum(row.counts.total for row in response.context["theme_rows"]) == counts.total
     assert sum(row.counts.overdue for row in response.context["theme_rows"]) == counts.overdue
@@ -366,3 +369,26 @@ def test_the_plan_as_of_the_day_is_worked_out_once(client):
         assert response.context["counts"].total == size
         sizes[size] = len(queries)
     assert sizes[4] == sizes[40]
+
+
+def test_timescales_that_need_a_date_are_counted_apart_from_to_be_confirmed(client, chair):
+    agreement = agreement_of(2018)
+    vague = Action.objects.filter(agreement=agreement).order_by("reference")[:2]
+    for action, written in zip(vague, ["towards the end of 2018", "Q1 2018"], strict=True):
+        action.timescale = written
+        apply_timescale(action)
+        assert action.due_date is None
+        action.save()
+    client.force_login(chair)
+
+    response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2018-04-02"})
+
+    counts = response.context["counts"]
+    assert counts.needs_date == 2
+    page = response.content.decode()
+    assert "Timescale not understood or approximate: needs a date" in page
+    assert 'data-count="needs_date">2<' in page
+    assert (
+        counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date + counts.needs_date
+        == counts.open
+    )

@@ -257,7 +257,13 @@ def test_written_is_kept_exactly_including_whitespace_and_typography():
 
 
 def test_kinds_are_short_strings_for_a_char_field():
-    assert {kind.value for kind in TimescaleKind} == {"by_date", "ongoing", "tbc", "unknown"}
+    assert {kind.value for kind in TimescaleKind} == {
+        "by_date",
+        "ongoing",
+        "tbc",
+        "unknown",
+        "approximate",
+    }
     assert TimescaleKind("tbc") is TBC
     assert str(UNKNOWN) == "unknown"
 
@@ -276,7 +282,7 @@ def test_reference_date_is_keyword_only():
 _WORDS = [
     "July", "jul", "Sept", "sep", "May", "may", "March", "dec", "Spring", "winter", "Q1", "q4",
     "FY", "by", "to", "To", "until", "ongoing", "end of", "mid", "TBC", "tba", "asap", "and",
-    "from", "of", "year", "\U0001f680", "\u2013", "\u00e9t\u00e9", "\u0663\u0660",
+    "from", "of", "year", "around", "next", "\U0001f680", "\u2013", "\u00e9t\u00e9", "\u0663\u0660",
 ]  # fmt: skip
 _PUNCTUATION = list("/-.,'() :;&") + ["\u2019", "\u00a0", "\n", "\t"]
 
@@ -309,8 +315,9 @@ def test_any_wording_gives_a_consistent_timescale(reference_date):
         assert result.due_date is None or type(result.due_date) is datetime.date
         if result.due_date is not None:
             assert D(1900, 1, 1) <= result.due_date <= D(2100, 12, 31)
-        # Only deadlines and ongoing actions have due dates, and deadlines always do.
-        if result.kind in (TBC, UNKNOWN):
+        # Only deadlines and ongoing actions have due dates (an approximate time has none),
+        # and deadlines always do.
+        if result.kind in (TBC, UNKNOWN, TimescaleKind.APPROXIMATE):
             assert result.due_date is None
         if result.kind is BY_DATE:
             assert result.due_date is not None
@@ -321,3 +328,26 @@ def test_any_wording_gives_a_consistent_timescale(reference_date):
 
 def test_random_wordings_are_varied():
     assert len(set(_RANDOM_WORDINGS)) > 1500
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "towards the end of 2017",
+        "Toward the end of March 2018",
+        "next year",
+        "over Christmas and other peak periods",
+        "Around March 2018",
+        "approx. June 2018",
+        "Sometime in 2018",
+        "later this year",
+    ],
+)
+def test_an_approximate_time_is_kept_as_written_with_no_firm_due_date(written):
+    parsed = parse_timescale(written)
+    assert parsed == Timescale(written=written, due_date=None, kind=TimescaleKind.APPROXIMATE)
+
+
+@pytest.mark.parametrize("written", ["TBC - towards the end of 2017", "To be agreed next year"])
+def test_to_be_confirmed_wins_over_approximate(written):
+    assert parse_timescale(written).kind == TimescaleKind.TO_BE_CONFIRMED

@@ -32,3 +32,15 @@ def test_choices_are_listed():
     by_model = {item["title"]: item for item in agreement_file_schema()["items"]["oneOf"]}
     status = by_model["actions.action"]["properties"]["fields"]["properties"]["status"]
     assert "not_started" in status["enum"]
+
+
+def test_the_readme_lists_every_field_as_the_loader_has_it():
+    from plans.schema import README_TABLE_END, README_TABLE_START, format_table
+
+    readme = (FIXTURES.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index(README_TABLE_START)
+    end = readme.index(README_TABLE_END) + len(README_TABLE_END)
+    assert readme[start:end] == format_table(), (
+        "README's table of fields is out of date: paste in "
+        'manage.py shell -c "from plans.schema import format_table; print(format_table())"'
+    )
