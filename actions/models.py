@@ -689,11 +689,6 @@ class DueDateMove(models.Model):
             return None
         return (self.to_date - self.from_date).days
 
-    @property
-    def is_slip(self) -> bool:
-        return self.from_date is not None and (
-            self.to_date is None or self.to_date > self.from_date
-        )
 
 
 class PendingUpload(models.Model):

@@ -157,10 +157,6 @@ def round_recipients(update_round, *, unanswered_only: bool = False) -> list[tup
     return recipients
 
 
-def rounds_for_meeting(meeting):
-    return UpdateRound.objects.filter(meeting=meeting).order_by("-opened_at", "-pk")
-
-
 def round_marks_for_meeting(*, body, meeting_date: datetime.date, user) -> RoundMarks | None:
     """The provider for actions.hooks: the latest round for `body`'s meeting on the day."""
     if not can_view_body_data(user, body):

@@ -198,7 +198,7 @@ def test_a_field_with_two_errors_has_one_error_message_id():
     form.add_error("as_of", "Enter a real date.")
     form.add_error("as_of", "Enter a date within the agreement.")
 
-    html = render_to_string("dashboard/_field.html", {"field": form["as_of"]})
+    html = render_to_string("govuk/fields/text.html", {"field": form["as_of"]})
 
     # aria-describedby names one id: the two messages are in the one element it points to.
     assert html.count('id="id_as_of-error"') == 1
