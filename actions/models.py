@@ -690,7 +690,6 @@ class DueDateMove(models.Model):
         return (self.to_date - self.from_date).days
 
 
-
 class PendingUpload(models.Model):
     """An uploaded progress spreadsheet between its preview and its confirmation: the rows as
     read, keyed by a hash of the file and its uploader, so that any app process can confirm
