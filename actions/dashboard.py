@@ -7,19 +7,26 @@ shows the page's error summary with status 400, never an unfiltered page.
 """
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
+
+from csa.models import Agreement
+from governance.freshness import page_key
 
 from . import charts, exports, hooks, reporting, upload_services
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
 from .forms import ProgressFileForm
 from .models import Action, today
+from .paging import OpenEndedPaginator
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -53,28 +60,90 @@ def _plan_context(user, form, agreement, as_of):
     }
 
 
-def dashboard(request):
-    form = PlanDayForm(request.GET, user=request.user)
-    if not form.is_valid():
-        context = _plan_context(request.user, form, None, today())
-        return render(request, "dashboard/dashboard.html", context, status=400)
-    agreement, as_of = form.cleaned_data["agreement"], form.cleaned_data["as_of"]
-    context = _plan_context(request.user, form, agreement, as_of)
-    if agreement is not None:
+class DashboardFigures:
+    """Every figure of the dashboard, each worked out on first use, so that a page whose
+    figures are cached (governance.freshness) runs none of their queries."""
+
+    def __init__(self, user, agreement, as_of):
+        self.user, self.agreement, self.as_of = user, agreement, as_of
+
+    @cached_property
+    def actions(self):
         # Fetched once; every figure and table of the page is worked out from these rows.
-        actions = reporting.plan_on_day(request.user, agreement, as_of)
-        theme_rows = reporting.theme_matrix(actions)
-        context.update(
-            counts=reporting.headline_counts(actions),
-            overdue=reporting.overdue_in(actions),
-            exceptions=reporting.exceptions_in(actions),
-            slips=reporting.slips(request.user, agreement, as_of),
-            theme_rows=theme_rows,
-            lead_rows=reporting.lead_matrix(actions),
-            chart=charts.status_by_theme(theme_rows),
-            arising=reporting.arising_outside_plans(request.user, agreement.board, as_of),
-        )
-    return render(request, "dashboard/dashboard.html", context)
+        return reporting.plan_on_day(self.user, self.agreement, self.as_of)
+
+    @cached_property
+    def theme_rows(self):
+        return reporting.theme_matrix(self.actions)
+
+    @cached_property
+    def counts(self):
+        return reporting.headline_counts(self.actions)
+
+    @cached_property
+    def overdue(self):
+        return reporting.overdue_in(self.actions)
+
+    @cached_property
+    def exceptions(self):
+        return reporting.exceptions_in(self.actions)
+
+    @cached_property
+    def slips(self):
+        return reporting.slips(self.user, self.agreement, self.as_of)
+
+    @cached_property
+    def lead_rows(self):
+        return reporting.lead_matrix(self.actions)
+
+    @cached_property
+    def chart(self):
+        return charts.status_by_theme(self.theme_rows)
+
+    @cached_property
+    def arising(self):
+        return reporting.arising_outside_plans(self.user, self.agreement.board, self.as_of)
+
+
+# What the dashboard's template reads: _plan_context's names and the figures.
+DASHBOARD_NAMES = (
+    "form", "agreement", "as_of", "is_today", "clock_explanation", "before_period",
+    "after_period", "base_query", "boards", "due_soon_days", "stale_after_days", "statuses",
+    "figures",
+)  # fmt: skip
+
+
+def dashboard(request):
+    user = request.user
+
+    @functools.cache
+    def worked_out():
+        """(context, status): only when the page's parts are not cached."""
+        form = PlanDayForm(request.GET, user=user)
+        if not form.is_valid():
+            return _plan_context(user, form, None, today()), 400
+        agreement, as_of = form.cleaned_data["agreement"], form.cleaned_data["as_of"]
+        context = _plan_context(user, form, agreement, as_of)
+        if agreement is not None:
+            context["figures"] = DashboardFigures(user, agreement, as_of)
+        return context, 200
+
+    # The same viewer and URL show the same page until the data or the day changes
+    # (governance.freshness): the title and the content are cached parts, and the context
+    # behind them is worked out only when one of them is missing.
+    cache_key = page_key(user, "dashboard", request.GET.urlencode())
+    status_key = f"dashboard-status:{cache_key}"
+    status = cache.get(status_key)
+    if status is None:
+        status = worked_out()[1]
+        cache.set(status_key, status)
+    context = {
+        name: SimpleLazyObject(lambda name=name: worked_out()[0].get(name))
+        for name in DASHBOARD_NAMES
+    }
+    return render(
+        request, "dashboard/dashboard.html", {**context, "cache_key": cache_key}, status=status
+    )
 
 
 def _action_filter(request):
@@ -99,25 +168,68 @@ def _list_context(filterset):
     }
 
 
+# What the list's template reads: _list_context's names and the results.
+LIST_NAMES = (
+    "filter", "form", "querystring_without_page", "statuses", "clock_explanation", "page_obj",
+    "actions", "as_of", "agreement", "is_today", "export_query", "progress_form",
+    "progress_download_url",
+)  # fmt: skip
+
+
 def action_list(request):
-    filterset = _action_filter(request)
-    context = _list_context(filterset)
-    if not filterset.is_valid():
-        return render(request, "dashboard/action_list.html", context, status=400)
-    as_of = filterset.as_of_date
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(
-        page_obj=page,
-        actions=list(page.object_list),
-        as_of=as_of,
-        agreement=filterset.agreement_chosen,
-        is_today=as_of == today(),
-        export_query=filterset.data.urlencode(),
-        progress_form=_plan_progress_form(request.user, filterset.agreement_chosen),
-        progress_download_url=filterset.agreement_chosen
-        and f"{reverse('actions:progress_download')}?agreement={filterset.agreement_chosen.pk}",
+    user = request.user
+
+    @functools.cache
+    def worked_out():
+        """(context, status): only when the page's parts are not cached."""
+        filterset = _action_filter(request)
+        context = _list_context(filterset)
+        if not filterset.is_valid():
+            return context, 400
+        as_of = filterset.as_of_date
+        agreement = filterset.agreement_chosen
+        paginator = OpenEndedPaginator if filterset.spans_partnerships else Paginator
+        page = paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            actions=SimpleLazyObject(lambda: list(page.object_list)),
+            as_of=as_of,
+            agreement=agreement,
+            is_today=as_of == today(),
+            export_query=filterset.data.urlencode(),
+            progress_form=_plan_progress_form(user, agreement),
+            progress_download_url=agreement
+            and f"{reverse('actions:progress_download')}?agreement={agreement.pk}",
+        )
+        return context, 200
+
+    # As the dashboard: the same filters, page and viewer show the same parts until the data
+    # or the day changes, and nothing behind them is worked out when they are cached.
+    cache_key = page_key(user, "action_list", request.GET.urlencode())
+    outcome_key = f"action-list-outcome:{cache_key}"
+    outcome = cache.get(outcome_key)
+    if outcome is None:
+        context, status = worked_out()
+        # The progress form carries the viewer's CSRF token, so it is drawn every time,
+        # outside the cached parts: kept here is only which plan it is for.
+        plan = context.get("agreement") if context.get("progress_form") else None
+        outcome = (status, plan.pk if plan else None)
+        cache.set(outcome_key, outcome)
+    status, plan_id = outcome
+    context = {
+        name: SimpleLazyObject(lambda name=name: worked_out()[0].get(name)) for name in LIST_NAMES
+    }
+    plan = Agreement.objects.filter(pk=plan_id).first() if plan_id else None
+    context["progress_form"] = _plan_progress_form(user, plan)
+    context["progress_download_url"] = (
+        plan and f"{reverse('actions:progress_download')}?agreement={plan.pk}"
     )
-    return render(request, "dashboard/action_list.html", context)
+    return render(
+        request,
+        "dashboard/action_list.html",
+        {**context, "cache_key": cache_key, "invalid": status == 400},
+        status=status,
+    )
 
 
 def _plan_progress_form(user, agreement):

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from csa.models import Theme
+from governance.access import access_for
 from governance.models import Body, Organisation
 from govuk.forms import GovukDateField, GovukForm
 
@@ -178,6 +179,14 @@ class ActionFilter(django_filters.FilterSet):
             "exist or is not one you can see."
         },
     )
+    board = django_filters.ModelChoiceFilter(
+        queryset=Body.objects.none(),
+        label="Partnership",
+        method="filter_board",
+        empty_label="All partnerships",
+        help_text="Choose one to filter by its agreements, themes and leads.",
+        error_messages={"invalid_choice": "Choose a partnership from the list."},
+    )
     as_of = DayFilter(
         label="Status as of",
         method="filter_nothing",
@@ -239,29 +248,74 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user
         super().__init__(data, *args, **kwargs)
-        agreements = reporting.agreements_visible_to(user)
+        access = access_for(user)
+        visible = reporting.agreements_visible_to(user)
+        self.boards = self._boards_in_scope(visible, access)
+        # Every choice is of the boards in scope, never of the whole installation: an admin
+        # chooses a partnership first (with 350 of them, every agreement and lead of the
+        # country would be a page of <option>s).
+        agreements = visible.filter(board_id__in=self.boards)
         self.filters["agreement"].queryset = agreements
         self.form.fields["agreement"].queryset = agreements
-        boards = agreements.values("board_id")
         themes = (
-            Theme.objects.filter(board_id__in=boards)
+            Theme.objects.filter(board_id__in=self.boards)
             .select_related("parent")
             .order_by("board__name", "position", "name")
         )
         self.form.fields["theme"].queryset = themes
-        self.form.fields["lead"].choices = self._lead_choices()
+        # A callable: worked out only when the list is drawn or a lead is asked for, so a page
+        # served from the cache (governance.freshness) never works it out.
+        self.form.fields["lead"].choices = self._lead_choices
+        if access.is_admin:
+            self.form.fields["board"].queryset = reporting.boards_visible_to(user)
+        else:
+            # One partnership at a time (the header's switch): nothing to choose.
+            del self.form.fields["board"]
+            del self.filters["board"]
+
+    @property
+    def spans_partnerships(self) -> bool:
+        """An admin's list of every partnership's actions: too long to count (actions.paging)."""
+        return not self.boards
+
+    def _requested(self, name) -> int | None:
+        try:
+            return int((self.data or {}).get(name) or "")
+        except (TypeError, ValueError):
+            return None
+
+    def _boards_in_scope(self, visible, access) -> list[int]:
+        """The boards whose agreements, themes and leads the filters offer: the requested
+        agreement's, else the requested board's (an admin), else the user's partnership's."""
+        agreement_id = self._requested("agreement")
+        if agreement_id is not None:
+            board_id = visible.filter(pk=agreement_id).values_list("board_id", flat=True).first()
+            if board_id is not None:
+                return [board_id]
+        board_id = self._requested("board")
+        if access.is_admin:
+            return [board_id] if board_id is not None else []
+        return sorted(access.board_ids)
 
     def _lead_choices(self):
-        """The organisations and bodies that lead actions the user can see."""
-        leads = ActionLead.objects.filter(
-            action__in=Action.objects.visible_to(self.user).values("pk")
-        )
+        """The organisations and bodies that lead actions the user can see in scope: of the
+        requested agreement when there is one, else of the boards in scope."""
+        actions = Action.objects.visible_to(self.user)
+        agreement_id = self._requested("agreement")
+        if agreement_id is not None:
+            actions = actions.filter(agreement_id=agreement_id, agreement__board_id__in=self.boards)
+        else:
+            actions = actions.filter(agreement__board_id__in=self.boards)
+        leads = ActionLead.objects.filter(action__in=actions.values("pk"))
         organisations = Organisation.objects.filter(pk__in=leads.values("organisation_id"))
         bodies = Body.objects.filter(pk__in=leads.values("body_id"))
         return [
             ("Organisations", [(f"org:{o.pk}", o.short_name) for o in organisations]),
             ("Bodies", [(f"body:{b.pk}", f"{b.short_name} ({b.name})") for b in bodies]),
         ]
+
+    def filter_board(self, queryset, name, value):
+        return queryset.filter(agreement__board=value)
 
     # The day and the order are not filters: they shape the whole queryset (below).
     def filter_nothing(self, queryset, name, value):

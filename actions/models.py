@@ -89,22 +89,24 @@ class ActionQuerySet(models.QuerySet):
             ),
             last_update_on=Subquery(updates.values("date")[:1]),
             due_on=due_date_in_force(as_of),
+        ).annotate(
+            # Without any update, an action was last heard of at the meeting that agreed it,
+            # or else at the start of its plan.
+            last_heard_on=Coalesce(
+                F("last_update_on"), F("origin_meeting__date"), F("agreement__period_start")
+            ),
         )
 
-    def _open_on(self, as_of):
-        qs = self if "status_on" in self.query.annotations else self.with_progress(as_of)
-        return qs.exclude(status_on__in=CLOSED_STATUSES)
+    def _on_day(self, as_of):
+        return self if "status_on" in self.query.annotations else self.with_progress(as_of)
 
     def overdue(self, as_of: datetime.date | None = None):
         as_of = as_of or today()
-        return self._open_on(as_of).filter(due_on__lt=as_of)
+        return self._on_day(as_of).filter(overdue_rule(as_of))
 
     def due_within(self, days: int | None = None, as_of: datetime.date | None = None):
         as_of = as_of or today()
-        days = settings.DUE_SOON_DAYS if days is None else days
-        return self._open_on(as_of).filter(
-            due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=days)
-        )
+        return self._on_day(as_of).filter(due_soon_rule(as_of, days))
 
     def exceptions(self, as_of: datetime.date | None = None):
         """Actions that the officer says are on track and the computed RAG says are not."""
@@ -120,23 +122,9 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def stale(self, days: int | None = None, as_of: datetime.date | None = None):
-        """Open actions with no progress update for `days`.
-
-        Without any update, the days count from the meeting that agreed the action, or else
-        from the start of the plan.
-        """
+        """Open actions with no progress update for `days` (see stale_rule)."""
         as_of = as_of or today()
-        days = settings.STALE_AFTER_DAYS if days is None else days
-        since = as_of - datetime.timedelta(days=days)
-        return (
-            self._open_on(as_of)
-            .annotate(
-                last_heard_on=Coalesce(
-                    F("last_update_on"), F("origin_meeting__date"), F("agreement__period_start")
-                ),
-            )
-            .filter(last_heard_on__lt=since)
-        )
+        return self._on_day(as_of).filter(stale_rule(as_of, days))
 
     def rows(self, as_of: datetime.date | None = None):
         """The one read model of an action as a row on a day, for every page, export and
@@ -150,9 +138,11 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.with_progress(as_of)
             .annotate(
-                is_overdue=_holds(Action.objects.overdue(as_of=as_of)),
-                is_due_soon=_holds(Action.objects.due_within(as_of=as_of)),
-                is_stale=_holds(Action.objects.stale(as_of=as_of)),
+                # The rules above, on the row's own status and due date on the day: one
+                # query, and each rule written once.
+                is_overdue=_holds(overdue_rule(as_of)),
+                is_due_soon=_holds(due_soon_rule(as_of)),
+                is_stale=_holds(stale_rule(as_of)),
                 row_day=Value(as_of, output_field=models.DateField()),
             )
             .annotate(rag_on=RAG_RULE)
@@ -277,9 +267,34 @@ def due_date_in_force(as_of: datetime.date):
     )
 
 
-def _holds(rule_queryset):
-    """True when a rule of ActionQuerySet holds for the outer action."""
-    return Exists(rule_queryset.filter(pk=OuterRef("pk")), output_field=models.BooleanField())
+def _holds(rule: Q):
+    """A rule below as a true or false column of the row."""
+    return Case(
+        When(rule, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+    )
+
+
+# The time rules, once each, on the annotations of ActionQuerySet.with_progress: the status
+# and the due date in force on the day, and when the action was last heard of. A finished
+# action (CLOSED_STATUSES) is never overdue, due soon or stale.
+def _open() -> Q:
+    return ~Q(status_on__in=CLOSED_STATUSES)
+
+
+def overdue_rule(as_of: datetime.date) -> Q:
+    return _open() & Q(due_on__lt=as_of)
+
+
+def due_soon_rule(as_of: datetime.date, days: int | None = None) -> Q:
+    days = settings.DUE_SOON_DAYS if days is None else days
+    return _open() & Q(due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=days))
+
+
+def stale_rule(as_of: datetime.date, days: int | None = None) -> Q:
+    """No progress update for `days`: counted from the meeting that agreed the action when it
+    has none, or else from the start of the plan."""
+    days = settings.STALE_AFTER_DAYS if days is None else days
+    return _open() & Q(last_heard_on__lt=as_of - datetime.timedelta(days=days))
 
 
 def user_display_name(user) -> str:

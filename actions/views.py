@@ -4,18 +4,24 @@ Permissions are decided in governance.access only: an action the user cannot see
 they can see but not update is a 403 on the update form, whatever the method.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.access import can_edit, can_update
+from governance.freshness import page_key
 
 from .forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
 from .models import Action, today
@@ -92,19 +98,31 @@ def action_detail(request, pk):
         # "As it stood" is the plan's history view (plans, above this app): by URL name only.
         query = request.GET.urlencode()
         return redirect(f"{reverse('csa:action_as_of', args=[pk])}?{query}")
-    try:
-        action = action_for_page(request.user, pk, as_of=today())
-    except Action.DoesNotExist:
-        raise Http404("No action found") from None
+    user = request.user
+
+    @functools.cache
+    def action_or_404():
+        try:
+            return action_for_page(user, pk, as_of=today())
+        except Action.DoesNotExist:
+            raise Http404("No action found") from None
+
+    # Worked out only when the page's parts are not cached (governance.freshness); whether
+    # the user may see the action is asked first, so that a 404 is a 404.
+    action = SimpleLazyObject(action_or_404)
+    cache_key = page_key(user, "action_detail", pk)
+    if cache.get(make_template_fragment_key("action_detail", [cache_key])) is None:
+        action_or_404()
     return render(
         request,
         "actions/action_detail.html",
         {
+            "cache_key": cache_key,
             "action": action,
-            "leads": list(action.leads.all()),
-            "timeline": action_timeline(action, request.user),
-            "user_can_update": action.user_can_update,
-            "user_can_edit": can_edit(request.user, action),
+            "leads": SimpleLazyObject(lambda: list(action_or_404().leads.all())),
+            "timeline": SimpleLazyObject(lambda: action_timeline(action_or_404(), user)),
+            "user_can_update": SimpleLazyObject(lambda: action_or_404().user_can_update),
+            "user_can_edit": SimpleLazyObject(lambda: can_edit(user, action_or_404())),
         },
     )
 

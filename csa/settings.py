@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "governance.access.PartnershipMiddleware",
+    # Reads the data stamp once a request, for every cached part (governance.freshness).
+    "governance.freshness.FreshnessMiddleware",
     "governance.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +140,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered parts of the busiest pages, each process its own (governance.freshness): the key
+# carries a stamp read from the database on every request, so a change made through any
+# process or server is seen by all at once, and nothing is shared between processes that
+# could need invalidating. TIMEOUT bounds a change that bypassed the stamp.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "page-parts",
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "600")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

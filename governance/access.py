@@ -15,8 +15,10 @@ that this module sits at the bottom of the layers and every app above can ask it
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Q
 
+from .freshness import current_stamp
 from .models import Body, Membership, Person, Role
 
 
@@ -49,38 +51,49 @@ def access_for(user) -> UserAccess:
     if not user.is_authenticated:
         result = UserAccess()
     else:
-        roles = list(Role.objects.filter(user=user).values_list("board_id", "kind", "board__name"))
-        partnerships = tuple(sorted({(board, name) for board, _, name in roles}, key=_by_name))
-        chosen = None
-        if len(partnerships) > 1:
-            # One partnership at a time: the one chosen in this session, else the first.
-            wanted = getattr(user, "_csa_partnership_id", None)
-            ids = [board for board, _ in partnerships]
-            chosen = wanted if wanted in ids else ids[0]
-            roles = [role for role in roles if role[0] == chosen]
-        elif partnerships:
-            chosen = partnerships[0][0]
-        person = _person_of(user)
-        body_ids = (
-            frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
-            if person
-            else frozenset()
+        # The same roles and memberships give the same access until the data changes.
+        key = ":".join(
+            ("access", current_stamp(), str(user.pk), str(getattr(user, "_csa_partnership_id", "")))
         )
-        result = UserAccess(
-            board_ids=frozenset(board for board, _, _ in roles),
-            coordinator_board_ids=frozenset(
-                b for b, kind, _ in roles if kind == Role.Kind.COORDINATOR
-            ),
-            officer_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.OFFICER),
-            chair_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.CHAIR),
-            organisation_id=person.organisation_id if person else None,
-            body_ids=body_ids,
-            is_admin=user.is_superuser,
-            board_names=tuple(sorted({name for _, _, name in roles})),
-            partnerships=partnerships,
-            chosen_board_id=chosen,
-        )
+        result = cache.get(key)
+        if result is None:
+            result = _work_out_access(user)
+            cache.set(key, result)
     user._csa_access = result
+    return result
+
+
+def _work_out_access(user) -> UserAccess:
+    """Read from the roles, the person and their memberships: three queries."""
+    roles = list(Role.objects.filter(user=user).values_list("board_id", "kind", "board__name"))
+    partnerships = tuple(sorted({(board, name) for board, _, name in roles}, key=_by_name))
+    chosen = None
+    if len(partnerships) > 1:
+        # One partnership at a time: the one chosen in this session, else the first.
+        wanted = getattr(user, "_csa_partnership_id", None)
+        ids = [board for board, _ in partnerships]
+        chosen = wanted if wanted in ids else ids[0]
+        roles = [role for role in roles if role[0] == chosen]
+    elif partnerships:
+        chosen = partnerships[0][0]
+    person = _person_of(user)
+    body_ids = (
+        frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
+        if person
+        else frozenset()
+    )
+    result = UserAccess(
+        board_ids=frozenset(board for board, _, _ in roles),
+        coordinator_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.COORDINATOR),
+        officer_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.OFFICER),
+        chair_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.CHAIR),
+        organisation_id=person.organisation_id if person else None,
+        body_ids=body_ids,
+        is_admin=user.is_superuser,
+        board_names=tuple(sorted({name for _, _, name in roles})),
+        partnerships=partnerships,
+        chosen_board_id=chosen,
+    )
     return result
 
 

@@ -319,3 +319,18 @@ class Meeting(models.Model):
     def clean(self):
         # Minutes pasted from Word, or loaded from a file, keep their bullets as "- " items.
         self.minutes = tidy_minutes(self.minutes)
+
+
+class DataStamp(models.Model):
+    """One row whose token changes after every committed change to the tracker's data: the
+    part of a cached page's key that makes it miss once anything it shows may have changed
+    (governance.freshness). A random token rather than a counter, so that restoring a backup
+    can never bring back a value that other data was cached under."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return self.token

@@ -15,7 +15,10 @@ def _our_models():
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in OUR_APPS and not model.__name__.startswith("Historical")
+        if model._meta.app_label in OUR_APPS
+        and not model.__name__.startswith("Historical")
+        # Bookkeeping, not data anyone manages: the stamp that says a cached page is stale.
+        and model.__name__ != "DataStamp"
     ]
 
 

@@ -131,7 +131,7 @@ def _surfaces(client, user, agreement):
     }
     query = {"agreement": agreement.pk, "as_of": today().isoformat()}
     dashboard = client.get(reverse("actions:dashboard"), query).context
-    found["dashboard overdue"] = {a.reference for a in dashboard["overdue"]}
+    found["dashboard overdue"] = {a.reference for a in dashboard["figures"].overdue}
     listing = client.get(reverse("actions:action_list"), query).context
     found["list"] = {a.reference: (a.status_on_label, a.is_overdue) for a in listing["actions"]}
     found["csv"] = {

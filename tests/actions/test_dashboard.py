@@ -62,7 +62,7 @@ def queries_for(client, url):
 
 def overdue_references(response) -> list[str]:
     """The references in the dashboard's overdue table, in order."""
-    return [action.reference for action in response.context["overdue"]]
+    return [action.reference for action in response.context["figures"].overdue]
 
 
 def count_in_page(response, name: str) -> int:
@@ -77,14 +77,14 @@ def test_as_of_1_april_2019_eleven_of_twelve_actions_of_2018_19_are_overdue(clie
     response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
 
     assert response.status_code == 200
-    counts = response.context["counts"]
+    counts = response.context["figures"].counts
     assert (counts.total, counts.overdue) == (12, 11)
     assert sorted(overdue_references(response), key=lambda r: int(r[1:])) == [
         f"A{n}" for n in range(1, 13) if n != 8
     ]
     dovetail = Action.objects.get(agreement=agreement_of(2018), reference="A8")
     assert "Dovetail" in dovetail.description
-    assert dovetail not in response.context["overdue"]
+    assert dovetail not in response.context["figures"].overdue
     assert counts.due_soon == 1  # the Dovetail action, due 30 April 2019
     # What the chair reads on the page, not only the context.
     assert count_in_page(response, "overdue") == 11
@@ -96,7 +96,7 @@ def test_as_of_1_april_2018_the_tbc_cse_action_of_2017_18_is_not_overdue(client,
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
 
-    counts = response.context["counts"]
+    counts = response.context["figures"].counts
     cse = Action.objects.get(agreement=agreement_of(2017), reference="A9")
     assert cse.timescale == "TBC" and cse.due_date is None
     assert "A9" not in overdue_references(response)
@@ -119,7 +119,7 @@ def test_the_counts_add_up(client, chair, officer_wcc_ph, year, as_of):
         )
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": as_of})
-    counts = response.context["counts"]
+    counts = response.context["figures"].counts
 
     assert sum(count for _, count in counts.status_rows()) == counts.total
     assert (
@@ -127,11 +127,13 @@ def test_the_counts_add_up(client, chair, officer_wcc_ph, year, as_of):
         == counts.open
     )
     assert counts.due_later >= 0
-    assert sum(row.counts.total for row in response.context["theme_rows"]) == counts.total
-    assert sum(row.counts.overdue for row in response.context["theme_rows"]) == counts.overdue
-    assert len(response.context["overdue"]) == counts.overdue
+    assert sum(row.counts.total for row in response.context["figures"].theme_rows) == counts.total
+    assert (
+        sum(row.counts.overdue for row in response.context["figures"].theme_rows) == counts.overdue
+    )
+    assert len(response.context["figures"].overdue) == counts.overdue
     # Every action has at least one lead, so the lead matrix counts each at least once.
-    assert sum(row.counts.total for row in response.context["lead_rows"]) >= counts.total
+    assert sum(row.counts.total for row in response.context["figures"].lead_rows) >= counts.total
 
 
 def test_history_an_action_completed_in_may_2019_was_still_overdue_on_1_april(
@@ -150,15 +152,15 @@ def test_history_an_action_completed_in_may_2019_was_still_overdue_on_1_april(
 
     then = client.get(DASHBOARD, {"agreement": agreement, "as_of": "2019-04-01"})
     assert "A1" in overdue_references(then)
-    assert then.context["counts"].overdue == 11
-    assert then.context["counts"].of(Status.COMPLETED) == 0
+    assert then.context["figures"].counts.overdue == 11
+    assert then.context["figures"].counts.of(Status.COMPLETED) == 0
 
     now = client.get(DASHBOARD, {"agreement": agreement})
     assert now.context["as_of"] == today()
     assert "A1" not in overdue_references(now)
-    assert now.context["counts"].of(Status.COMPLETED) == 1
+    assert now.context["figures"].counts.of(Status.COMPLETED) == 1
     # Today the Dovetail action (April 2019) is overdue too: 12 - A1 completed.
-    assert now.context["counts"].overdue == 11
+    assert now.context["figures"].counts.overdue == 11
     assert "A8" in overdue_references(now)
 
 
@@ -209,7 +211,9 @@ def test_matrix_counts_link_to_the_filtered_list(client, chair):
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
     html = response.content.decode()
-    domestic = next(r for r in response.context["theme_rows"] if r.label == "Domestic Abuse")
+    domestic = next(
+        r for r in response.context["figures"].theme_rows if r.label == "Domestic Abuse"
+    )
     assert (domestic.counts.total, domestic.counts.overdue) == (3, 3)
     link = (
         f"/actions/?agreement={agreement_of(2018).pk}&amp;as_of=2019-04-01"
@@ -219,16 +223,18 @@ def test_matrix_counts_link_to_the_filtered_list(client, chair):
     followed = client.get(link.replace("&amp;", "&"))
     assert followed.context["page_obj"].paginator.count == 3
 
-    wcc_ph = next(r for r in response.context["lead_rows"] if r.label == "WCC PH")
+    wcc_ph = next(r for r in response.context["figures"].lead_rows if r.label == "WCC PH")
     assert (wcc_ph.counts.total, wcc_ph.counts.overdue) == (6, 5)
-    assert response.context["lead_rows"][0].counts.overdue >= wcc_ph.counts.overdue
+    assert response.context["figures"].lead_rows[0].counts.overdue >= wcc_ph.counts.overdue
     assert 'role="img"' in html and "chart-pattern-not_started" in html
 
 
 def test_sub_themes_count_in_their_theme_row(client, chair):
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
-    harm = next(r for r in response.context["theme_rows"] if r.label.startswith("Harm Reduction"))
+    harm = next(
+        r for r in response.context["figures"].theme_rows if r.label.startswith("Harm Reduction")
+    )
     assert harm.counts.total == 3  # hate crime, cyber crime and CSE
     assert "Child Sexual Exploitation" in harm.label
 
@@ -292,15 +298,15 @@ def test_restricted_bodies_actions_are_hidden_from_the_chair(
 
     client.force_login(chair)
     response = client.get(DASHBOARD, params)
-    assert response.context["counts"].total == 12
+    assert response.context["figures"].counts.total == 12
     assert "Channel Panel case review" not in response.content.decode()
-    assert all(row.label != "Channel Panel" for row in response.context["lead_rows"])
+    assert all(row.label != "Channel Panel" for row in response.context["figures"].lead_rows)
 
     for insider in (coordinator, officer_channel_member):
         client.force_login(insider)
         response = client.get(DASHBOARD, params)
-        assert response.context["counts"].total == 13
-        assert response.context["counts"].overdue == 12
+        assert response.context["figures"].counts.total == 13
+        assert response.context["figures"].counts.overdue == 12
 
 
 def test_a_coordinator_of_two_boards_sees_one_at_a_time_and_switches(client, coordinator, scb):
@@ -320,7 +326,7 @@ def test_a_coordinator_of_two_boards_sees_one_at_a_time_and_switches(client, coo
     response = client.get(DASHBOARD, {"board": other.pk, "as_of": "2019-04-01"})
     if hidden == other:
         assert response.context["agreement"] == other_agreement
-        assert response.context["counts"].total == 3
+        assert response.context["figures"].counts.total == 3
     else:
         assert response.status_code == 400  # the other partnership is not on show now
     assert f"Switch to {shown.name}" in client.get(DASHBOARD).content.decode()
@@ -366,7 +372,7 @@ def test_the_plan_as_of_the_day_is_worked_out_once(client):
         # One for the plan, one for the board's actions arising outside a plan (issue 13).
         as_of_queries = [sql for sql in queries if "status_on" in sql]
         assert len(as_of_queries) == 2, as_of_queries
-        assert response.context["counts"].total == size
+        assert response.context["figures"].counts.total == size
         sizes[size] = len(queries)
     assert sizes[4] == sizes[40]
 
@@ -383,7 +389,7 @@ def test_timescales_that_need_a_date_are_counted_apart_from_to_be_confirmed(clie
 
     response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2018-04-02"})
 
-    counts = response.context["counts"]
+    counts = response.context["figures"].counts
     assert counts.needs_date == 2
     page = response.content.decode()
     assert "Timescale not understood or approximate: needs a date" in page

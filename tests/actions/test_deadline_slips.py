@@ -82,12 +82,12 @@ def test_the_dashboard_reads_the_due_date_in_force_on_its_day(client, coordinato
     before = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-01-15"})
     after = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-02-15"})
 
-    assert blue_light.pk in [a.pk for a in before.context["overdue"]]
-    assert blue_light.pk not in [a.pk for a in after.context["overdue"]]
+    assert blue_light.pk in [a.pk for a in before.context["figures"].overdue]
+    assert blue_light.pk not in [a.pk for a in after.context["figures"].overdue]
     # The move was agreed on 1 February: not a slip yet on 15 January.
-    assert before.context["slips"].actions == 0
-    assert after.context["slips"].actions == 1
-    assert after.context["slips"].days == 90
+    assert before.context["figures"].slips.actions == 0
+    assert after.context["figures"].slips.actions == 1
+    assert after.context["figures"].slips.days == 90
     assert "Deadline slips: 1 action, 90 days in all" in after.text
     assert Action.objects.filter(pk=blue_light.pk).overdue(as_of=datetime.date(2019, 1, 15))
     assert not Action.objects.filter(pk=blue_light.pk).overdue(as_of=datetime.date(2019, 2, 15))

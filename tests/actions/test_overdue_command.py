@@ -37,7 +37,9 @@ def test_json_lists_the_eleven_overdue_actions_of_2018_19(worcestershire, client
     dashboard = client.get(
         reverse("actions:dashboard"), {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"}
     )
-    assert [r["reference"] for r in rows] == [a.reference for a in dashboard.context["overdue"]]
+    assert [r["reference"] for r in rows] == [
+        a.reference for a in dashboard.context["figures"].overdue
+    ]
     assert len(rows) == 11
     first = rows[0]
     assert first == {

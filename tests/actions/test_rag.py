@@ -75,7 +75,7 @@ def test_an_overdue_action_said_to_be_on_track_is_an_exception(client, chair, ov
     params = {"agreement": overdue_on_track.agreement_id, "as_of": "2019-04-01"}
 
     dashboard = client.get(DASHBOARD, params)
-    exceptions = dashboard.context["exceptions"]
+    exceptions = dashboard.context["figures"].exceptions
     assert overdue_on_track.pk in [a.pk for a in exceptions]
     assert all(a.status_on == Status.ON_TRACK and a.rag != Rag.GREEN for a in exceptions)
     html = dashboard.text
@@ -101,4 +101,4 @@ def test_before_the_update_it_was_no_exception(client, chair, overdue_on_track):
     before = client.get(
         DASHBOARD, {"agreement": overdue_on_track.agreement_id, "as_of": "2019-03-20"}
     )
-    assert overdue_on_track.pk not in [a.pk for a in before.context["exceptions"]]
+    assert overdue_on_track.pk not in [a.pk for a in before.context["figures"].exceptions]

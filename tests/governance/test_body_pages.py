@@ -109,6 +109,8 @@ def test_the_body_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16) as small:
         assert client.get(url).status_code == 200
     grow(15)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    small_count = len(small.captured_queries)  # before the next request resets the log
+    client.get(url)  # warm again: access is cached under the data stamp
+    with django_assert_max_num_queries(small_count):
         page = client.get(url)
     assert page.content.decode().count("Test action number") == 17

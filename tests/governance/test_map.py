@@ -50,7 +50,9 @@ def test_the_map_takes_a_fixed_number_of_queries(
     for i in range(20):
         body = BodyFactory(short_name=f"NEW{i}", partnership=scb)
         ReportingLineFactory(from_body=body, to_body=scb)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    small_count = len(small.captured_queries)  # before the next request resets the log
+    client.get(url)  # warm again: access is cached under the data stamp
+    with django_assert_max_num_queries(small_count):
         page = client.get(url).content.decode()
     assert "NEW19" in page
 

@@ -268,7 +268,9 @@ def test_the_meeting_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14) as small:
         assert client.get(url).status_code == 200
     grow(25)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    small_count = len(small.captured_queries)  # before the next request resets the log
+    client.get(url)  # warm again: access is cached under the data stamp
+    with django_assert_max_num_queries(small_count):
         assert client.get(url).status_code == 200
 
 

@@ -169,7 +169,9 @@ def test_the_organisation_page_takes_a_fixed_number_of_queries(
     assert "Extra board 1 action" in page and "Extra board 2 action" in page
     for n in range(3, 12):
         _board_with_plan(n, in_force=n % 2 == 0)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    small_count = len(small.captured_queries)  # before the next request resets the log
+    client.get(url)  # warm again: access is cached under the data stamp
+    with django_assert_max_num_queries(small_count):
         page = client.get(url).content.decode()
     assert all(f"Extra board {n} action" in page for n in range(1, 12))
     # The Worcestershire plan is still there: the 2018-19 plan, its latest adopted one.
