@@ -13,6 +13,7 @@ The predicates below take an action by duck typing (its agreement's board, its l
 that this module sits at the bottom of the layers and every app above can ask it.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -36,6 +37,9 @@ class UserAccess:
     # them: the header's switch. The sets above hold the chosen partnership only.
     partnerships: tuple[tuple[int, str], ...] = field(default_factory=tuple)
     chosen_board_id: int | None = None
+    # hidden_bodies(user), as ids: read once with the rest, so that the restricted rule is
+    # a list of ids in each visibility check rather than a subquery to plan every time.
+    hidden_body_ids: frozenset[int] = frozenset()
 
 
 # Where the partnership a person in several has chosen is kept (set by switch_partnership,
@@ -94,7 +98,10 @@ def _work_out_access(user) -> UserAccess:
         partnerships=partnerships,
         chosen_board_id=chosen,
     )
-    return result
+    if result.is_admin:
+        return result
+    hidden = frozenset(_hidden_bodies_of(result).values_list("pk", flat=True))
+    return dataclasses.replace(result, hidden_body_ids=hidden)
 
 
 def _by_name(partnership):
@@ -136,7 +143,11 @@ class Reader:
     def __init__(self, *, sees_restricted: bool = False):
         self.is_superuser = sees_restricted
         boards = Body.objects.filter(partnership__isnull=True).values_list("pk", flat=True)
-        self._csa_access = UserAccess(board_ids=frozenset(boards), is_admin=sees_restricted)
+        access = UserAccess(board_ids=frozenset(boards), is_admin=sees_restricted)
+        if not sees_restricted:
+            hidden = _hidden_bodies_of(access).values_list("pk", flat=True)
+            access = dataclasses.replace(access, hidden_body_ids=frozenset(hidden))
+        self._csa_access = access
 
 
 def _person_of(user):
@@ -156,6 +167,11 @@ def hidden_bodies(user):
     access = access_for(user)
     if access.is_admin:
         return Body.objects.none()
+    return Body.objects.filter(pk__in=access.hidden_body_ids)
+
+
+def _hidden_bodies_of(access: UserAccess):
+    """The rule of hidden_bodies, on what access_for read of the user's roles and bodies."""
     return Body.objects.filter(
         Q(restricted=True)
         & (
