@@ -73,8 +73,10 @@ test-postgres: install browser-deps
 
 test: lint test-sqlite test-postgres
 
+# BASELINE=REF compares with another commit than bench.run's default (none: skip);
+# BENCH_ARGS passes anything else, e.g. BENCH_ARGS="--database postgres --reuse".
 bench: install
-	$(PY) -m bench.run --scale $(SCALE)
+	$(PY) -m bench.run --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -50,9 +50,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "bench" / "results.json"
 SQLITE_DIR = Path(tempfile.gettempdir()) / "csa-bench"
+# The state kept between runs: databases' worker JSON, the sign-in secret, baseline trees.
+STATE_DIR = SQLITE_DIR
+SECRET_FILE = STATE_DIR / "secret"
 
 TARGET_GROWTH = 1.5
 TARGET_FLOOR = 5.0
+# Against the baseline (--baseline), at the bigger scale: see bench/versus.py.
+TARGET_RPS_RATIO = 3.7
+TARGET_LATENCY_RATIO = 0.40
+TARGET_PYTHON_OVER_SQL = 2.0
 
 
 def compared_scales(scale: str) -> tuple[str, str]:
@@ -97,6 +104,18 @@ PAGES = [
          query=(("agreement", "agreement"), ("status", "on_track"), ("status", "at_risk"),
                 ("status", "off_track")),
          floor=("filtered",), list_like=True),
+    Page("overdue_list", "Overdue list", "chair", "actions:action_list",
+         query=(("agreement", "agreement"), ("flag", "=overdue")), floor=("overdue",),
+         list_like=True),
+    # Views across partnerships (issue 17): an admin's overdue list of one partnership, chosen
+    # in the list's filters, and of every partnership, paged without a count.
+    Page("admin_overdue_board", "Admin: one partnership's overdue list", "admin",
+         "actions:action_list",
+         query=(("board", "board"), ("agreement", "="), ("flag", "=overdue")),
+         floor=("overdue",), list_like=True),
+    Page("admin_overdue_all", "Admin: every partnership's overdue list", "admin",
+         "actions:action_list", query=(("agreement", "="), ("flag", "=overdue")),
+         floor=("overdue",), list_like=True),
     Page("export_csv", "CSV export of one agreement", "chair", "actions:action_export",
          kwargs={"fmt": "=csv"}, query=(("agreement", "agreement"),), floor=("export",),
          list_like=True),
@@ -148,6 +167,12 @@ FLOOR_SQL = {
         WHERE a.agreement_id = %(agreement)s
           AND a.status IN ('on_track', 'at_risk', 'off_track')
         ORDER BY a.position""",
+    "overdue": """
+        SELECT a.id, a.reference, a.description, a.status, a.due_date
+        FROM actions_action a
+        WHERE a.agreement_id = %(agreement)s AND a.due_date < CURRENT_DATE
+          AND a.status NOT IN ('completed', 'deferred', 'cancelled')
+        ORDER BY a.position""",
     "export": """
         SELECT a.reference, a.description, a.timescale, a.due_date, a.status,
                a.leads_as_written, a.target, t.name
@@ -179,8 +204,22 @@ FLOOR_SQL = {
 # Measuring, in a process whose Django is set up on the database to measure.
 
 
-def _context(partnership: int = 1) -> dict:
-    """The objects of partnership 1 that the pages are opened on."""
+def _bench_admin():
+    """An administrator, for the views across partnerships (the generator makes none)."""
+    from django.contrib.auth import get_user_model
+
+    admin, created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return admin
+
+
+def _context(partnership: int = 1, action: int | None = None) -> dict:
+    """The objects of partnership 1 that the pages are opened on.
+
+    `action` pins the action page's action (a rerun on a reused database: the status-update
+    loads add updates to the officer's other actions, which would otherwise take its place).
+    """
     from django.contrib.auth import get_user_model
 
     from actions.models import Action
@@ -197,8 +236,9 @@ def _context(partnership: int = 1) -> dict:
     chair = User.objects.get(username=f"{p.lower()}-chair")
     mine = Action.objects.filter(agreement=agreement, leads__organisation=organisation).distinct()
     # The officer's action with the longest timeline, for the action page.
+    pinned = Action.objects.filter(pk=action).first() if action else None
     candidates = list(mine) or list(agreement.actions.all())
-    action = max(candidates, key=lambda a: (a.updates.count(), -a.pk))
+    action = pinned or max(candidates, key=lambda a: (a.updates.count(), -a.pk))
     past_day = min(previous.period_start + datetime.timedelta(days=200), previous.period_end)
     return {
         "board": board.pk,
@@ -210,7 +250,7 @@ def _context(partnership: int = 1) -> dict:
         "on_track": "on_track",
         "at_risk": "at_risk",
         "off_track": "off_track",
-        "users": {"officer": officer, "chair": chair},
+        "users": {"officer": officer, "chair": chair, "admin": _bench_admin()},
         "my_action_ids": list(mine.order_by("pk").values_list("pk", flat=True)),
     }
 
@@ -317,11 +357,13 @@ def measure_floor(names, context: dict, *, repeat: int) -> float:
     return round(statistics.median(timings), 3)
 
 
-def measure(*, partnership: int = 1, repeat: int = 20, warmup: int = 2) -> dict:
+def measure(
+    *, partnership: int = 1, repeat: int = 20, warmup: int = 2, action: int | None = None
+) -> dict:
     """Measure every page for partnership 1's officer and chair, in this process."""
     from django.test import Client
 
-    context = _context(partnership)
+    context = _context(partnership, action)
     clients = {}
     for role, user in context["users"].items():
         clients[role] = Client(raise_request_exception=False)
@@ -356,25 +398,64 @@ def _load_paths(context) -> dict:
     return {"dashboard": dashboard, "status_update": updates}
 
 
-def compare(small: dict, big: dict) -> dict:
-    """Growth, floor and query ratios per page, from two scales' measurements."""
+def _spread(values) -> dict:
+    """The median of a ratio over rounds, and its noise: the least and the greatest."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None, "rounds": []}
+    return {
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+        "rounds": [round(v, 2) for v in values],
+    }
+
+
+def compare(small, big) -> dict:
+    """Growth, floor and query ratios per page, from two scales' measurements.
+
+    `small` and `big` are one measurement each, or a list of rounds (small and big measured
+    in turn): the growth of each round is big / small, reported as the median over rounds
+    with its least and greatest values (the noise); the times are medians over rounds.
+    """
+    smalls = small if isinstance(small, list) else [small]
+    bigs = big if isinstance(big, list) else [big]
     rows = {}
-    for key, b in big["pages"].items():
-        s = small["pages"].get(key, {})
+    for key, b in bigs[0]["pages"].items():
+        s = smalls[0]["pages"].get(key, {})
         row = {"label": b["label"], "outcome": b["outcome"]}
-        if b["outcome"] == "ok" and s.get("outcome") == "ok":
+        pairs = [
+            (sm["pages"].get(key, {}), bg["pages"].get(key, {}))
+            for sm, bg in zip(smalls, bigs, strict=True)
+        ]
+        pairs = [(sp, bp) for sp, bp in pairs if sp.get("outcome") == bp.get("outcome") == "ok"]
+        if b["outcome"] == "ok" and s.get("outcome") == "ok" and pairs:
+            small_ms = statistics.median(sp["median_ms"] for sp, _ in pairs)
+            big_ms = statistics.median(bp["median_ms"] for _, bp in pairs)
+            growths = [bp["median_ms"] / sp["median_ms"] for sp, bp in pairs if sp["median_ms"]]
+            spread = _spread(growths)
+            queries = {q for sp, bp in pairs for q in (sp["queries"], bp["queries"])}
             row.update(
                 queries_small=s["queries"],
                 queries_big=b["queries"],
-                queries_equal=s["queries"] == b["queries"],
-                median_small_ms=s["median_ms"],
-                median_big_ms=b["median_ms"],
-                p95_big_ms=b["p95_ms"],
-                growth=round(b["median_ms"] / s["median_ms"], 2) if s["median_ms"] else None,
+                queries_equal=s["queries"] == b["queries"] and len(queries) == 1,
+                median_small_ms=round(small_ms, 2),
+                median_big_ms=round(big_ms, 2),
+                p95_big_ms=round(statistics.median(bp["p95_ms"] for _, bp in pairs), 2),
+                growth=spread["median"],
+                growth_min=spread["min"],
+                growth_max=spread["max"],
+                growth_rounds=spread["rounds"],
+                rounds={
+                    "queries_small": [sp["queries"] for sp, _ in pairs],
+                    "queries_big": [bp["queries"] for _, bp in pairs],
+                    "median_small_ms": [sp["median_ms"] for sp, _ in pairs],
+                    "median_big_ms": [bp["median_ms"] for _, bp in pairs],
+                },
             )
             if b.get("floor_sql_ms"):
                 row["floor_sql_ms"] = b["floor_sql_ms"]
-                row["floor"] = round(b["median_ms"] / b["floor_sql_ms"], 1)
+                row["floor"] = round(big_ms / b["floor_sql_ms"], 1)
             row["meets_growth"] = row["growth"] is not None and row["growth"] <= TARGET_GROWTH
             row["meets_floor"] = (
                 None if not b.get("list_like") or "floor" not in row else row["floor"] <= 5
@@ -507,24 +588,99 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def throughput(database_url: str, measured: dict, *, quick: bool) -> dict:
-    """Serve with gunicorn (2 workers, loopback) and load the dashboard and a status update."""
+@dataclass
+class _Server:
+    """A gunicorn serving one tree's code on one database, on a free loopback port."""
+
+    process: subprocess.Popen
+    port: int
+    log: object
+
+    def stop(self) -> str:
+        """Stop it; the server's own account of any error (the exception behind a 500)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+        errors = _tail(self.log.name)
+        Path(self.log.name).unlink(missing_ok=True)
+        return errors
+
+
+def _start_gunicorn(database_url: str, tree: Path = ROOT) -> _Server:
+    """gunicorn, 2 sync workers, 127.0.0.1 only, running the code of `tree` (cwd and path)."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
-        return {"skipped": "gunicorn is not installed: pip install -e '.[bench]'"}
     port = _free_port()
-    env = {**_django_env(database_url), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "ERROR"}
-    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed once the server has stopped
+    env = {**_django_env(database_url), "PYTHONPATH": str(tree), "LOG_LEVEL": "ERROR"}
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by _Server.stop
         prefix="bench-gunicorn-", suffix=".log", delete=False
     )
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [str(gunicorn), "csa.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
+    return _Server(process, port, log)
+
+
+def _update_paths(measured: dict) -> list:
+    """The officer's update forms, but the action page's: its timeline stays as generated."""
+    paths = measured["load_paths"]["status_update"]
+    action = measured["context"].get("action")
+    return [p for p in paths if f"/{action}/" not in p] or paths
+
+
+def _status_update_task(port: int, session: str, update_paths: list):
+    """A load task that records a progress update (GET the form, POST it), and its clients."""
+    concurrency = min(4, len(update_paths))
+    clients = [_Http(port, {"sessionid": session}) for _ in range(concurrency)]
+    counter = [0]
+
+    def update_status(index):
+        # Each thread updates its own action, so the versions never collide.
+        client, path = clients[index], update_paths[index]
+        status, body = client.request("GET", path)
+        if status != 200:
+            return False, f"update form: HTTP {status}"
+        form = _status_form(body.decode())
+        if form is None:
+            return False, "no form with a status field on the update page"
+        counter[0] += 1
+        fields = {k: v for k, v in form["fields"].items() if v is not None}
+        fields["status"] = "at_risk" if counter[0] % 2 else "on_track"
+        fields["note"] = "Benchmark update: progress reported to the Board."
+        status, body = client.request(
+            "POST",
+            form["action"] or path,
+            body=urllib.parse.urlencode(fields),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": client.cookies.get("csrftoken", ""),
+            },
+        )
+        if status in (302, 303):
+            return True, ""
+        return False, f"update POST: HTTP {status} {_error_text(body)}"
+
+    return update_status, concurrency
+
+
+STATUS_UPDATE_NOTE = "one request = GET the form + POST it (302)"
+
+
+def throughput(database_url: str, measured: dict, *, quick: bool) -> dict:
+    """Serve with gunicorn (2 workers, loopback) and load the dashboard and a status update."""
+    if not (Path(sys.executable).parent / "gunicorn").exists():
+        return {"skipped": "gunicorn is not installed: pip install -e '.[bench]'"}
+    server = _start_gunicorn(database_url)
+    results = {}
     try:
-        if not _wait_for_port(port, server):
-            return {"skipped": "gunicorn did not start: " + _tail(log.name)}
+        if not _wait_for_port(server.port, server.process):
+            return {"skipped": "gunicorn did not start: " + _tail(server.log.name)}
+        port = server.port
         sessions, paths = measured["sessions"], measured["load_paths"]
         results = {"server": "gunicorn, 2 sync workers, 127.0.0.1", "client": "thread pool"}
         requests = 20 if quick else 400
@@ -539,59 +695,23 @@ def throughput(database_url: str, measured: dict, *, quick: bool) -> dict:
         results["dashboard"] = _load(
             get_dashboard, requests=requests, concurrency=8, time_limit=20 if quick else 90
         )
-        update_paths = paths["status_update"]
+        update_paths = _update_paths(measured)
         if not update_paths:
             results["status_update"] = {"skipped": "no update page, or no action to update"}
             return results
-        concurrency = min(4, len(update_paths))
-        clients = [_Http(port, {"sessionid": sessions["officer"]}) for _ in range(concurrency)]
-        counter = [0]
-
-        def update_status(index):
-            # Each thread updates its own action, so the versions never collide.
-            client, path = clients[index], update_paths[index]
-            status, body = client.request("GET", path)
-            if status != 200:
-                return False, f"update form: HTTP {status}"
-            form = _status_form(body.decode())
-            if form is None:
-                return False, "no form with a status field on the update page"
-            counter[0] += 1
-            fields = {k: v for k, v in form["fields"].items() if v is not None}
-            fields["status"] = "at_risk" if counter[0] % 2 else "on_track"
-            fields["note"] = "Benchmark update: progress reported to the Board."
-            status, body = client.request(
-                "POST",
-                form["action"] or path,
-                body=urllib.parse.urlencode(fields),
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-CSRFToken": client.cookies.get("csrftoken", ""),
-                },
-            )
-            if status in (302, 303):
-                return True, ""
-            return False, f"update POST: HTTP {status} {_error_text(body)}"
-
+        update_status, concurrency = _status_update_task(port, sessions["officer"], update_paths)
         results["status_update"] = _load(
             update_status,
             requests=8 if quick else 150,
             concurrency=concurrency,
             time_limit=20 if quick else 90,
         )
-        results["status_update"]["note"] = "one request = GET the form + POST it (302)"
+        results["status_update"]["note"] = STATUS_UPDATE_NOTE
         return results
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        if "results" in locals():
-            # The server's own account of any error: the exception behind a 500.
-            results["server_errors"] = _tail(log.name)
-        Path(log.name).unlink(missing_ok=True)
+        errors = server.stop()
+        if results:
+            results["server_errors"] = errors
 
 
 def _tail(path, lines=12) -> str:
@@ -618,7 +738,7 @@ def _wait_for_port(port, process, seconds=30):
     return False
 
 
-# Orchestration: fresh databases, one worker process per scale.
+# Orchestration: one database and one worker process per code and scale.
 
 
 def _django_env(database_url: str) -> dict:
@@ -626,31 +746,72 @@ def _django_env(database_url: str) -> dict:
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or _SECRET,
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or _stored_secret(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
+        # With DEBUG off the settings refuse to start without a mail server; nothing is sent.
+        "EMAIL_HOST": os.environ.get("EMAIL_HOST") or "localhost",
         "DJANGO_SETTINGS_MODULE": "csa.settings",
     }
 
 
-# Children inherit it, so that the sessions made by a worker are valid in gunicorn.
-_SECRET = os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50))
+def _stored_secret() -> str:
+    """The sign-in secret: BENCH_SECRET_KEY, else the one kept in /tmp/csa-bench/secret.
+
+    The same in every run, so that the sessions stored in a reused database (--reuse) stay
+    valid; made once, by whichever run comes first.
+    """
+    if os.environ.get("BENCH_SECRET_KEY"):
+        return os.environ["BENCH_SECRET_KEY"]
+    if SECRET_FILE.exists() and SECRET_FILE.read_text().strip():
+        return SECRET_FILE.read_text().strip()
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another run made it first
+        return SECRET_FILE.read_text().strip()
+    secret = secrets.token_urlsafe(50)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secret)
+    return secret
 
 
-def _fresh_database(database: str, scale: str) -> str:
-    """A URL for an empty database for this scale."""
+def _database_name(label: str, scale: str) -> str:
+    """`bench_current_national`, `bench_baseline_national`...: a database per code and scale."""
+    return f"bench_{label}_{scale}"
+
+
+def _sqlite_path(label: str, scale: str) -> Path:
+    return SQLITE_DIR / f"{label}_{scale}.sqlite3"
+
+
+def _database_url(database: str, label: str, scale: str) -> str:
     if database == "sqlite":
-        SQLITE_DIR.mkdir(exist_ok=True)
-        path = SQLITE_DIR / f"{scale}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+        return f"sqlite:///{_sqlite_path(label, scale)}"
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{_database_name(label, scale)}"))
+
+
+def _cache_path(database: str, label: str, scale: str) -> Path:
+    """The worker's JSON of the run that generated the database, kept beside it."""
+    return STATE_DIR / (f"{label}_{scale}.json" if database == "postgres"
+                        else f"sqlite_{label}_{scale}.json")  # fmt: skip
+
+
+def _server(database: str) -> str:
+    """Where the databases live: a cached JSON is only good for a database on that server."""
+    if database == "sqlite":
+        return "sqlite:///" + str(SQLITE_DIR)
+    return urllib.parse.urlunsplit(
+        urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path="")
+    )
+
+
+def _postgres_admin():
     import dj_database_url
     import psycopg2
 
-    server = os.environ["DATABASE_URL"]
-    parts = urllib.parse.urlsplit(server)
-    config = dj_database_url.parse(server)
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
     admin = psycopg2.connect(
         dbname=config["NAME"] or "postgres",
         user=config["USER"] or "postgres",
@@ -659,44 +820,193 @@ def _fresh_database(database: str, scale: str) -> str:
         password=config["PASSWORD"] or None,
     )
     admin.autocommit = True
-    name = f"bench_{scale}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    return admin
 
 
-def _run_worker(database, scale, args) -> dict:
-    url = _fresh_database(database, scale)
+def _database_exists(database: str, label: str, scale: str) -> bool:
+    if database == "sqlite":
+        return _sqlite_path(label, scale).exists()
+    admin = _postgres_admin()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [_database_name(label, scale)]
+            )
+            return cursor.fetchone() is not None
+    finally:
+        admin.close()
+
+
+def _fresh_database(database: str, scale: str, label: str = "current") -> str:
+    """A URL for an empty database for this code and scale."""
+    if database == "sqlite":
+        SQLITE_DIR.mkdir(exist_ok=True)
+        path = _sqlite_path(label, scale)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return _database_url(database, label, scale)
+    name = _database_name(label, scale)
+    admin = _postgres_admin()
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
+    return _database_url(database, label, scale)
+
+
+def _call_worker(tree: Path, scale: str, url: str, args, extra=()) -> dict:
+    """Run `python -m bench.run --worker` of the code in `tree` on `url`; its JSON."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = out.name
     command = [sys.executable, "-m", "bench.run", "--worker", scale, "--database-url", url,
                "--out", out_path, "--repeat", str(args.repeat),
-               "--seed", str(args.seed)]  # fmt: skip
-    print(f"[{database}] {scale}: generating and measuring...", flush=True)
-    subprocess.run(command, cwd=ROOT, env=_django_env(url), check=True)
-    result = json.loads(Path(out_path).read_text())
-    Path(out_path).unlink()
+               "--seed", str(args.seed), *extra]  # fmt: skip
+    env = {**_django_env(url), "PYTHONPATH": str(tree)}
+    try:
+        subprocess.run(command, cwd=tree, env=env, check=True)
+        return json.loads(Path(out_path).read_text())
+    finally:
+        Path(out_path).unlink(missing_ok=True)
+
+
+def _cached(database: str, label: str, scale: str, args, commit: str | None) -> dict | None:
+    """The cached worker JSON, when --reuse may use it: same seed, same baseline commit."""
+    cache = _cache_path(database, label, scale)
+    if not (args.reuse and cache.exists() and _database_exists(database, label, scale)):
+        return None
+    cached = json.loads(cache.read_text())
+    if (
+        cached.get("seed", args.seed) != args.seed
+        or cached.get("commit", commit) != commit
+        or cached.get("server", _server(database)) != _server(database)
+    ):
+        return None
+    cached["reused"] = {
+        "database": _database_url(database, label, scale).rsplit("/", 1)[-1],
+        "generated_at": datetime.datetime.fromtimestamp(
+            cache.stat().st_mtime, datetime.UTC
+        ).isoformat(timespec="seconds"),
+        "cache": str(cache),
+    }
+    return cached
+
+
+def prepare(database: str, label: str, scale: str, args, *, tree: Path = ROOT,
+            commit: str | None = None) -> dict:  # fmt: skip
+    """The first measurement of this code at this scale, on its own database.
+
+    A fresh database that the code's own worker migrates, fills and measures (its JSON kept
+    as the cache); or, with --reuse and a database and cache from an earlier run: the
+    baseline's cached JSON as it is, the current code measured again (`--measure-only`:
+    migrate, measure) with the generation's timings and rows from the cache.
+    """
+    cached = _cached(database, label, scale, args, commit)
+    url = _database_url(database, label, scale)
+    if cached is not None and label != "current":
+        print(f"[{database}] {label} {scale}: reusing {cached['reused']['database']}", flush=True)
+        result = cached
+    elif cached is not None:
+        print(f"[{database}] {label} {scale}: reusing {cached['reused']['database']}, "
+              "measuring...", flush=True)  # fmt: skip
+        action = str(cached["measure"]["context"]["action"])
+        again = _call_worker(tree, scale, url, args, ["--measure-only", "--action", action])
+        result = {**cached, **{k: again[k] for k in ("measure", "vendor", "database_version")}}
+    else:
+        # A throwaway cluster's databases go with it: they leave the cache alone.
+        keep = not args.throwaway
+        if keep:
+            _cache_path(database, label, scale).unlink(missing_ok=True)
+        url = _fresh_database(database, scale, label)
+        print(f"[{database}] {label} {scale}: generating and measuring...", flush=True)
+        result = _call_worker(tree, scale, url, args)
+        result["server"] = _server(database)
+        if commit:
+            result["commit"] = commit
+        if keep:
+            cache = _cache_path(database, label, scale)
+            cache.write_text(json.dumps(result, indent=1, default=str))
     result["database_url"] = url
     return result
 
 
+def measure_again(database: str, scale: str, first: dict, args) -> dict:
+    """Another round of the current code's pages on a prepared database (no generation)."""
+    action = str(first["measure"]["context"]["action"])
+    again = _call_worker(ROOT, scale, first["database_url"], args,
+                         ["--measure-only", "--action", action])  # fmt: skip
+    return again["measure"]
+
+
 def run_database(database: str, scale: str, args) -> dict:
+    from bench import versus
+
     base, other = compared_scales(scale)
-    measured = {base: _run_worker(database, base, args)}
-    if other != base:
-        measured[other] = _run_worker(database, other, args)
-    big = measured[other]
-    entry = {"compared": [base, other], "pages": compare(measured[base]["measure"], big["measure"])}
+    scales = [base] if other == base else [base, other]
+    measured = {s: prepare(database, "current", s, args) for s in scales}
+    entry = {"compared": [base, other], "growth_rounds": args.growth_rounds}
+    baseline = None
+    if args.baseline == "none":
+        pass
+    elif database != "postgres":
+        entry["versus"] = {"ref": args.baseline, "skipped": "the baseline is measured on "
+                           "PostgreSQL only"}  # fmt: skip
+    else:
+        try:
+            baseline = versus.prepare_baseline(other, args)
+        except (subprocess.CalledProcessError, OSError) as error:
+            entry["versus"] = {"ref": args.baseline, "error": f"the baseline failed: {error}"}
+    # Growth, with its noise: both scales measured in turn, round after round; each round
+    # also splits the three pages' time into SQL and Python (bench/split.py), the baseline's
+    # too, warm and with the cache emptied before each request (cold).
+    rounds = {s: [measured[s]["measure"]] for s in scales}
+    splits = {"current": {s: [] for s in scales}, "baseline": {other: []}}
+    for number in range(args.growth_rounds):
+        print(f"[{database}] round {number + 1} of {args.growth_rounds}: pages at "
+              f"{' and '.join(scales)}, SQL and Python time...", flush=True)  # fmt: skip
+        for s in scales:
+            if number:
+                rounds[s].append(measure_again(database, s, measured[s], args))
+            splits["current"][s].append(
+                _split_or_error(ROOT, measured[s]["database_url"], rounds[s][-1], args)
+            )
+        if baseline is not None:
+            splits["baseline"][other].append(
+                _split_or_error(
+                    baseline["tree"], baseline["database_url"], baseline["measure"], args
+                )  # fmt: skip
+            )
+    entry["pages"] = compare(rounds[base], rounds[other])
+    entry["split"] = versus.summarize_splits(splits)
+    entry["split_growth"] = versus.split_growth(splits["current"], base, other)
     if args.throughput:
         print(f"[{database}] {other}: throughput with gunicorn...", flush=True)
+        big = measured[other]
         entry["throughput"] = throughput(big["database_url"], big["measure"], quick=args.quick)
-    for m in measured.values():  # sign-in sessions of a throwaway database: not results
+    if baseline is not None:
+        if args.throughput:
+            print(f"[{database}] {other}: this code vs {args.baseline}, throughput...",
+                  flush=True)  # fmt: skip
+            load = versus.versus_throughput(measured[other], baseline, rounds=args.rounds,
+                                            quick=args.quick)  # fmt: skip
+        else:
+            load = {"skipped": "--no-throughput"}
+        entry["versus"] = versus.versus_entry(baseline, load, entry["split"], other, args)
+    for m in measured.values():  # sign-in sessions and the database's address: not results
         m.pop("database_url")
         m["measure"].pop("sessions")
     entry["scales"] = measured
     return entry
+
+
+def _split_or_error(tree: Path, url: str, measured: dict, args) -> dict:
+    from bench import versus
+
+    try:
+        return versus.run_split(tree, url, measured, repeat=args.repeat)
+    except (subprocess.CalledProcessError, ValueError) as error:
+        return {"error": f"bench/split.py failed: {error}"}
 
 
 def _setup_django():
@@ -706,7 +1016,7 @@ def _setup_django():
 
 
 def worker(args):
-    """In a process of its own: migrate a fresh database, generate, measure; write JSON."""
+    """In a process of its own: migrate, generate, measure (or migrate, measure); JSON."""
     os.environ.update(_django_env(args.database_url))
     _setup_django()
     from django.core.management import call_command
@@ -719,21 +1029,23 @@ def worker(args):
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     timings["migrate_s"] = round(time.perf_counter() - started, 1)
-    report = generate(
-        partnerships=partnerships,
-        years=years,
-        actions_per_year=per_year,
-        seed=args.seed,
-        progress=lambda done, s: print(f"    {done}/{partnerships} partnerships, {s:.0f}s",
-                                       flush=True),
-    )  # fmt: skip
-    timings["generate_s"] = round(report.seconds, 1)
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        # What autovacuum (PostgreSQL) or the application's maintenance (SQLite) would do.
-        cursor.execute("ANALYZE")
-    timings["analyze_s"] = round(time.perf_counter() - started, 1)
-    measured = measure(repeat=args.repeat, warmup=1 if args.repeat < 5 else 2)
+    report = None
+    if not args.measure_only:
+        report = generate(
+            partnerships=partnerships,
+            years=years,
+            actions_per_year=per_year,
+            seed=args.seed,
+            progress=lambda done, s: print(f"    {done}/{partnerships} partnerships, {s:.0f}s",
+                                           flush=True),
+        )  # fmt: skip
+        timings["generate_s"] = round(report.seconds, 1)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            # What autovacuum (PostgreSQL) or the application's maintenance (SQLite) would do.
+            cursor.execute("ANALYZE")
+        timings["analyze_s"] = round(time.perf_counter() - started, 1)
+    measured = measure(repeat=args.repeat, warmup=1 if args.repeat < 5 else 2, action=args.action)
     result = {
         "scale": args.worker,
         "partnerships": partnerships,
@@ -743,7 +1055,7 @@ def worker(args):
         "vendor": connection.vendor,
         "database_version": _database_version(connection),
         "timings": timings,
-        "rows": report.counts,
+        "rows": report.counts if report else None,
         "measure": measured,
     }
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
@@ -777,8 +1089,18 @@ def render_markdown(results: dict) -> str:
                 f"{rows.get('actions.ProgressUpdate', 0):,} | {history:,} | "
                 f"{scale['timings']['migrate_s']} | {scale['timings']['generate_s']} |"
             )
+        reused = [s["reused"] for s in entry["scales"].values() if s.get("reused")]
+        if (entry.get("versus") or {}).get("baseline_database", {}).get("reused"):
+            reused.append(entry["versus"]["baseline_database"]["reused"])
+        if reused:
+            names = [f"{r['database']} (generated {r['generated_at']})" for r in reused]
+            lines += ["", f"Reused (--reuse): {', '.join(names)}."]
+        rounds = entry.get("growth_rounds", 1)
         lines += ["", f"Pages (test Client, full middleware stack; median of "
-                      f"{results['repeat']} requests):", ""]  # fmt: skip
+                      f"{results['repeat']} requests"
+                      + (f", median of {rounds} rounds; growth's least–greatest over rounds in "
+                         "brackets" if rounds > 1 else "")
+                      + "):", ""]  # fmt: skip
         lines.append(f"| page | queries {base} | queries {other} | median ms {base} | "
                      f"median ms {other} | p95 ms {other} | growth (<= {TARGET_GROWTH}) | "
                      f"plain SQL ms | floor (<= {TARGET_FLOOR:g} for lists) |")  # fmt: skip
@@ -790,10 +1112,13 @@ def render_markdown(results: dict) -> str:
             queries_mark = "" if row["queries_equal"] else " ✗"
             growth_mark = "" if row["meets_growth"] else " ✗"
             floor_mark = " ✗" if row.get("meets_floor") is False else ""
+            growth = row["growth"]
+            if row.get("growth_min") is not None and len(row.get("growth_rounds", [])) > 1:
+                growth = f"{growth} ({row['growth_min']}–{row['growth_max']})"
             lines.append(
                 f"| {row['label']} | {row['queries_small']} | {row['queries_big']}{queries_mark}"
                 f" | {row['median_small_ms']} | {row['median_big_ms']} | {row['p95_big_ms']} | "
-                f"{row['growth']}{growth_mark} | {row.get('floor_sql_ms', '')} | "
+                f"{growth}{growth_mark} | {row.get('floor_sql_ms', '')} | "
                 f"{row.get('floor', '')}{floor_mark} |"
             )
         tp = entry.get("throughput")
@@ -806,11 +1131,17 @@ def render_markdown(results: dict) -> str:
                 lines.append("|---|---|---|---|---|---|---|")
                 for name in ("dashboard", "status_update"):
                     t = tp[name]
+                    if "skipped" in t:
+                        lines.append(f"| {name} | skipped: {t['skipped']} | | | | | |")
+                        continue
                     lines.append(
                         f"| {name} | {t['requests']} | {t['errors']} | "
                         f"{t['requests_per_second']} | {t['median_ms']} | {t['p95_ms']} | "
                         f"{t['concurrency']} |"
                     )
+        from bench import versus
+
+        lines += versus.markdown(entry, database)
         lines.append("")
     return "\n".join(lines)
 
@@ -826,15 +1157,45 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="3 requests a page, short loads")
     parser.add_argument("--no-throughput", dest="throughput", action="store_false")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    parser.add_argument(
+        "--baseline",
+        default="c0c7795",
+        metavar="REF",
+        help="the commit to compare with at the bigger scale (PostgreSQL only); 'none' to skip",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="throughput rounds against the baseline, alternating who goes first",
+    )
+    parser.add_argument(
+        "--growth-rounds",
+        type=int,
+        default=3,
+        help="rounds of page measurements at both scales, for growth's noise",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the databases (and their worker JSON in /tmp/csa-bench) of "
+        "an earlier run instead of generating them again",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--action", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--partial", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--throwaway", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)  # fmt: skip
     if args.quick:
         args.repeat = min(args.repeat, 3)
+    args.rounds, args.growth_rounds = max(1, args.rounds), max(1, args.growth_rounds)
     if args.worker:
         return worker(args)
+    # Children inherit it: sessions made by a worker are valid in gunicorn and in later runs.
+    os.environ["BENCH_SECRET_KEY"] = _stored_secret()
 
     # DEBUG off serves static files through the manifest: collect them once.
     subprocess.run(
@@ -852,10 +1213,21 @@ def main(argv=None):
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
+        "growth_rounds": args.growth_rounds,
+        "rounds": args.rounds,
+        "baseline": args.baseline,
+        "reuse": args.reuse,
         "method": "Pages: Django test Client in-process through the full middleware stack, "
         "DEBUG off. Throughput: gunicorn with 2 sync workers on 127.0.0.1 and a thread-pool "
-        "client.",
-        "targets": {"growth": TARGET_GROWTH, "floor": TARGET_FLOOR, "queries": "equal"},
+        "client. SQL and Python time: bench/split.py (connection.execute_wrapper).",
+        "targets": {
+            "growth": TARGET_GROWTH,
+            "floor": TARGET_FLOOR,
+            "queries": "equal",
+            "versus_ratio_rps": TARGET_RPS_RATIO,
+            "versus_ratio_latency": TARGET_LATENCY_RATIO,
+            "python_over_sql": TARGET_PYTHON_OVER_SQL,
+        },
         "databases": {},
     }
     for database in databases:
@@ -883,8 +1255,10 @@ def _via_throwaway_postgres(args) -> dict:
     command = [
         str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, "-m", "bench.run",
         "--scale", args.scale, "--database", "postgres", "--repeat", str(args.repeat),
-        "--seed", str(args.seed), "--output", out_path, "--partial",
+        "--seed", str(args.seed), "--output", out_path, "--partial", "--throwaway",
     ]  # fmt: skip
+    command += ["--baseline", args.baseline, "--rounds", str(args.rounds),
+                "--growth-rounds", str(args.growth_rounds)]  # fmt: skip
     command += ([] if args.throughput else ["--no-throughput"]) + (
         ["--quick"] if args.quick else []
     )
