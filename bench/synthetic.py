@@ -34,6 +34,7 @@ from django.utils import timezone
 from actions.models import Action, ActionLead, ProgressUpdate, Status
 from actions.timescales import parse_timescale
 from csa.models import Agreement, Section, Theme
+from governance.freshness import mark_changed
 from governance.models import (
     Body,
     Chair,
@@ -246,6 +247,8 @@ def generate(
         if progress and (number % 10 == 0 or number == partnerships):
             progress(number, time.perf_counter() - started)
     writer.finish()
+    # Most rows went in by raw SQL, past the model signals: cached pages must miss.
+    mark_changed()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -133,7 +133,19 @@ def run_split(tree: Path, database_url: str, measured: dict, *, repeat: int) -> 
     arguments = ["--repeat", str(repeat), "--warmup", "2"]
     for key, _, user, _ in VERSUS_PAGES:
         arguments += ["--page", key, measured["sessions"][user], paths[key]]
+    if "admin" in measured["sessions"]:  # this code's worker: the views across partnerships
+        for key, path in ADMIN_PAGES.items():
+            path = path.format(**measured["context"])
+            arguments += ["--page", key, measured["sessions"]["admin"], path]
     return _split_command(tree, database_url, arguments)
+
+
+# An admin's overdue list of one partnership and of all of them (paged without a count), cold
+# and warm, beside the chair's one-partnership list: "within 1.5x of the one-partnership page".
+ADMIN_PAGES = {
+    "admin_overdue_board": "/actions/?board={board}&agreement=&flag=overdue",
+    "admin_overdue_all": "/actions/?agreement=&flag=overdue",
+}
 
 
 # Summaries of the split runs: medians over rounds, growth with its noise.
