@@ -25,4 +25,6 @@ def site(request):
         "partnership_name": partnership_name,
         "other_partnerships": [(pk, name) for pk, name in partnerships if pk != chosen],
         "manages_people": manages_people,
+        # How long a cached part of a page ({% cache %}) is kept at most (governance.freshness).
+        "page_cache_seconds": settings.CACHES["default"].get("TIMEOUT", 300),
     }
