@@ -341,10 +341,10 @@ def _count_queries(client, params=None):
     return len(queries)
 
 
-# Session, user, the data stamp, the user's roles, person and memberships (cached under the
-# stamp after the first request), the theme filter's choices, the count, the page of actions,
-# their leads, their latest updates.
-MAX_QUERIES = 11
+# Session, user, the data stamp, the user's roles, person, memberships and hidden bodies
+# (cached under the stamp after the first request), the theme filter's choices, the count, the
+# page of actions, their leads, their latest updates.
+MAX_QUERIES = 12
 
 
 @pytest.mark.parametrize("params", [{}, {"status": "on_track"}, {"status": "bogus"}])
