@@ -44,13 +44,17 @@ _STATUS_RANK = Case(
     output_field=IntegerField(),
 )
 
+# Each ends with the id, so that rows equal on every other key keep one order from one page
+# to the next (two years' A1 can share a due date, a position and a reference).
 SORTS = {
-    "due": [F("due_date").asc(nulls_last=True), "position", "reference"],
-    "-due": [F("due_date").desc(nulls_last=True), "position", "reference"],
-    "status": [_STATUS_RANK, F("due_date").asc(nulls_last=True), "position"],
-    "theme": ["theme__position", "theme__name", "position", "reference"],
-    "reference": ["agreement__board__name", "-agreement__period_start", "position", "reference"],
-}
+    "due": [F("due_date").asc(nulls_last=True), "position", "reference", "pk"],
+    "-due": [F("due_date").desc(nulls_last=True), "position", "reference", "pk"],
+    "status": [_STATUS_RANK, F("due_date").asc(nulls_last=True), "position", "pk"],
+    "theme": ["theme__position", "theme__name", "position", "reference", "pk"],
+    "reference": [
+        "agreement__board__name", "-agreement__period_start", "position", "reference", "pk"
+    ],
+}  # fmt: skip
 
 # Short enough for one line beside another field: a longer hint wrapped to three lines.
 AS_OF_HELP = "Statuses on that day, for example 1 4 2019"
