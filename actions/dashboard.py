@@ -11,7 +11,6 @@ import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from csa.models import Agreement
-from governance.freshness import page_key
+from governance.freshness import lazy_context, page_key, remembered
 
 from . import charts, exports, hooks, reporting, upload_services
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
@@ -132,15 +131,8 @@ def dashboard(request):
     # (governance.freshness): the title and the content are cached parts, and the context
     # behind them is worked out only when one of them is missing.
     cache_key = page_key(user, "dashboard", request.GET.urlencode())
-    status_key = f"dashboard-status:{cache_key}"
-    status = cache.get(status_key)
-    if status is None:
-        status = worked_out()[1]
-        cache.set(status_key, status)
-    context = {
-        name: SimpleLazyObject(lambda name=name: worked_out()[0].get(name))
-        for name in DASHBOARD_NAMES
-    }
+    status = remembered(f"dashboard-status:{cache_key}", lambda: worked_out()[1])
+    context = lazy_context(worked_out, DASHBOARD_NAMES)
     return render(
         request, "dashboard/dashboard.html", {**context, "cache_key": cache_key}, status=status
     )
@@ -168,11 +160,11 @@ def _list_context(filterset):
     }
 
 
-# What the list's template reads: _list_context's names and the results.
+# What the list's template reads: _list_context's names and the results (the progress form
+# is drawn outside the cached parts, below).
 LIST_NAMES = (
     "filter", "form", "querystring_without_page", "statuses", "clock_explanation", "page_obj",
-    "actions", "as_of", "agreement", "is_today", "export_query", "progress_form",
-    "progress_download_url",
+    "actions", "as_of", "agreement", "is_today", "export_query",
 )  # fmt: skip
 
 
@@ -206,19 +198,16 @@ def action_list(request):
     # As the dashboard: the same filters, page and viewer show the same parts until the data
     # or the day changes, and nothing behind them is worked out when they are cached.
     cache_key = page_key(user, "action_list", request.GET.urlencode())
-    outcome_key = f"action-list-outcome:{cache_key}"
-    outcome = cache.get(outcome_key)
-    if outcome is None:
+
+    def outcome():
         context, status = worked_out()
         # The progress form carries the viewer's CSRF token, so it is drawn every time,
         # outside the cached parts: kept here is only which plan it is for.
         plan = context.get("agreement") if context.get("progress_form") else None
-        outcome = (status, plan.pk if plan else None)
-        cache.set(outcome_key, outcome)
-    status, plan_id = outcome
-    context = {
-        name: SimpleLazyObject(lambda name=name: worked_out()[0].get(name)) for name in LIST_NAMES
-    }
+        return status, plan.pk if plan else None
+
+    status, plan_id = remembered(f"action-list-outcome:{cache_key}", outcome)
+    context = lazy_context(worked_out, LIST_NAMES)
     plan = Agreement.objects.filter(pk=plan_id).first() if plan_id else None
     context["progress_form"] = _plan_progress_form(user, plan)
     context["progress_download_url"] = (

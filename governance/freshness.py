@@ -22,6 +22,7 @@ import itertools
 import secrets
 
 from asgiref.local import Local
+from django.core.cache import cache
 from django.db import (
     DEFAULT_DB_ALIAS,
     OperationalError,
@@ -30,6 +31,7 @@ from django.db import (
     transaction,
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import SimpleLazyObject
 
 from .clock import today
 
@@ -118,3 +120,22 @@ def _on_change(sender, **kwargs):
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_change, dispatch_uid=f"freshness-{id(signal)}")
+
+
+# A page whose parts are cached works out its context only when a part is missing. What must
+# be known before anything is drawn (its status code, say) is kept beside the parts.
+
+
+def remembered(key: str, work_out):
+    """`work_out()`, kept in the cache under `key` (a page_key): worked out once per key."""
+    value = cache.get(key)
+    if value is None:
+        value = work_out()
+        cache.set(key, value)
+    return value
+
+
+def lazy_context(worked_out, names) -> dict:
+    """The template context `worked_out()[0]` holds, each name worked out on first use: a
+    page served from its cached parts reads none of them, so nothing behind them runs."""
+    return {name: SimpleLazyObject(lambda name=name: worked_out()[0].get(name)) for name in names}
