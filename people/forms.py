@@ -82,20 +82,6 @@ class AcceptForm(GovukForm, forms.Form):
         return cleaned
 
 
-class RoleChangeForm(GovukForm, forms.Form):
-    kind = forms.ChoiceField(
-        label="New role",
-        choices=[("", "Choose a role"), *Role.Kind.choices],
-        error_messages={"required": "Choose the new role."},
-    )
-    reason = forms.CharField(
-        label="Why",
-        max_length=500,
-        help_text=REASON_HELP,
-        error_messages={"required": "Say why, for the history."},
-    )
-
-
 class ReasonForm(GovukForm, forms.Form):
     reason = forms.CharField(
         label="Why",
@@ -103,6 +89,15 @@ class ReasonForm(GovukForm, forms.Form):
         help_text=REASON_HELP,
         error_messages={"required": "Say why, for the history."},
     )
+
+
+class RoleChangeForm(ReasonForm):
+    kind = forms.ChoiceField(
+        label="New role",
+        choices=[("", "Choose a role"), *Role.Kind.choices],
+        error_messages={"required": "Choose the new role."},
+    )
+    field_order = ["kind", "reason"]
 
 
 class PartnershipForm(GovukForm, forms.Form):
