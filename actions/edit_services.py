@@ -16,9 +16,9 @@ from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from governance.text import clean_text
 
-from .models import Action, ActionLead, DueDateMove, today
+from .models import Action, DueDateMove, today
 from .partners import partnership_organisations
-from .services import action_lock, apply_timescale, check_version
+from .services import action_leads_set, action_lock, apply_timescale, check_version, party_key
 from .timescales import TimescaleKind, parse_timescale
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -101,7 +101,7 @@ def action_update_details(
             moves_deadline=moves_deadline,
         )
         history_reason = reason or "Action details updated"
-        new_parties = [_party_key(p) for p in leads]
+        new_parties = [party_key(p) for p in leads]
         old_leads = list(locked.leads.order_by("position"))
         leads_changed = [(lead.organisation_id, lead.body_id) for lead in old_leads] != new_parties
 
@@ -133,19 +133,7 @@ def action_update_details(
             locked.theme_as_written = str(theme)
         if leads_changed:
             locked.leads_as_written = " / ".join(_short_name(p) for p in leads)
-            for lead in old_leads:
-                lead._change_reason = history_reason
-                lead._history_user = user
-                lead.delete()
-            for position, party in enumerate(leads, 1):
-                row = ActionLead(action=locked, position=position)
-                if isinstance(party, Organisation):
-                    row.organisation = party
-                else:
-                    row.body = party
-                row._change_reason = history_reason
-                row._history_user = user
-                row.save()
+            action_leads_set(action=locked, parties=leads, reason=history_reason, user=user)
         locked.version += 1
         locked._change_reason = history_reason
         locked._history_user = user
@@ -200,7 +188,7 @@ def _validate(
     if not leads:
         errors["leads"] = "Choose at least one lead organisation or body."
     else:
-        keys = [_party_key(p) for p in leads]
+        keys = [party_key(p) for p in leads]
         if len(set(keys)) != len(keys):
             errors["leads"] = "Each lead can be named only once."
         elif any(not isinstance(p, Organisation | Body) for p in leads):
@@ -237,12 +225,6 @@ def _outside_partnership(board, leads) -> list[str]:
         if (isinstance(p, Organisation) and p.pk not in ours_org)
         or (isinstance(p, Body) and p.pk not in ours_body)
     ]
-
-
-def _party_key(party):
-    if isinstance(party, Organisation):
-        return (party.pk, None)
-    return (None, getattr(party, "pk", None))
 
 
 def _short_name(party) -> str:

@@ -1,13 +1,15 @@
 """Writes about actions. Views, the admin, commands and importers all come through here."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from governance.text import clean_text
+from governance.models import Organisation
+from governance.text import clean_text, remove_control_characters
 
-from .models import STATUSES_NEEDING_A_NOTE, Action, ProgressUpdate, Status, today
+from .models import STATUSES_NEEDING_A_NOTE, Action, ActionLead, ProgressUpdate, Status, today
 from .timescales import parse_timescale
 
 NOTE_MAX_LENGTH = 2000
@@ -119,3 +121,115 @@ def apply_timescale(action: Action) -> None:
     parsed = parse_timescale(action.timescale, reference_date=action.starts_on)
     action.due_date = parsed.due_date
     action.timescale_kind = parsed.kind.value
+
+
+# --- Creating actions and setting their leads ------------------------------------------------
+
+
+def stamp_history(obj, *, reason: str, user=None, source: str = "", date=None) -> None:
+    """What the next save of `obj` writes into its history row: why, who, where it came from
+    (governance.history: "file" for a year's file) and, for a record a file creates, when the
+    document says it stood."""
+    obj._change_reason = reason[:100]
+    if user is not None:
+        obj._history_user = user
+    if source:
+        obj._history_source = source
+    if date is not None:
+        obj._history_date = date
+
+
+def action_create(
+    *, action: Action, leads=(), reason: str, user=None, source: str = "", history_date=None
+) -> Action:
+    """Save a new action built by its caller (roll-over, an action arising, a year's file),
+    checked as the model checks it, with its leads in order. One place, so that every new
+    action gets the same cleaning, checks and history whichever way it comes in."""
+    for name in ("description", "target", "timescale", "leads_as_written", "theme_as_written"):
+        setattr(action, name, remove_control_characters(getattr(action, name)))
+    action.full_clean()
+    stamp_history(action, reason=reason, user=user, source=source, date=history_date)
+    action.save()
+    if leads:
+        action_leads_set(
+            action=action,
+            parties=list(leads),
+            reason=reason,
+            user=user,
+            source=source,
+            history_date=history_date,
+        )
+    return action
+
+
+def party_key(party) -> tuple[int | None, int | None]:
+    """(organisation id, body id) of a lead party: an Organisation or a Body."""
+    if isinstance(party, Organisation):
+        return (party.pk, None)
+    return (None, getattr(party, "pk", None))
+
+
+@dataclass
+class LeadsChange:
+    """What setting an action's leads did, party by party (short names)."""
+
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def action_leads_set(
+    *, action: Action, parties: list, reason: str, user=None, source: str = "", history_date=None
+) -> LeadsChange:
+    """Make the action's leads `parties` (Organisations and Bodies), in that order.
+
+    A lead that stays keeps its row (and its history); only the leads that go are deleted and
+    only those that come are created, each with its history row, so that "the leads as they
+    stood" and a year's file reload can tell who changed what. Positions follow the order."""
+    wanted = [party_key(p) for p in parties]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"leads": "Each lead can be named only once."})
+    rows = list(ActionLead.objects.filter(action=action).order_by("position"))
+    by_key = {(row.organisation_id, row.body_id): row for row in rows}
+    change = LeadsChange()
+    for key, row in by_key.items():
+        if key not in wanted:
+            stamp_history(row, reason=reason, user=user, source=source)
+            change.removed.append(row.party.short_name)
+            row.delete()
+    kept = [by_key[key] for key in wanted if key in by_key]
+    moving = [row for row in kept if row.position != wanted.index(_row_key(row)) + 1]
+    if moving:
+        # Out of the way first, without history: the unique (action, position) holds at every
+        # statement, and the history shows only each lead's final place.
+        top = max(row.position for row in rows) + len(wanted) + 1
+        for offset, row in enumerate(moving):
+            ActionLead.objects.filter(pk=row.pk).update(position=top + offset)
+    for position, (key, party) in enumerate(zip(wanted, parties, strict=True), 1):
+        row = by_key.get(key)
+        if row is not None:
+            change.kept.append(party.short_name)
+            if row in moving:
+                row.position = position
+                stamp_history(row, reason=reason, user=user, source=source)
+                row.save(update_fields=["position"])
+            continue
+        row = ActionLead(
+            action=action,
+            position=position,
+            organisation=party if isinstance(party, Organisation) else None,
+            body=None if isinstance(party, Organisation) else party,
+        )
+        row.full_clean()
+        stamp_history(row, reason=reason, user=user, source=source, date=history_date)
+        row.save()
+        change.added.append(party.short_name)
+    return change
+
+
+def _row_key(row) -> tuple[int | None, int | None]:
+    return (row.organisation_id, row.body_id)

@@ -10,6 +10,8 @@ import re
 
 # Line breaks in their several spellings, and the form feed and vertical tab Word uses as one.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# The breaks Word pastes as control characters, which a year's file may carry.
+_WORD_BREAKS = re.compile(r"[\x0b\x0c]")
 # Every other C0/C1 control character (and DEL), except the tab and the line feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -20,3 +22,10 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", str(value))).strip()
+
+
+def remove_control_characters(value: str) -> str:
+    """`value` with Word's line breaks as \\n and other control characters removed, but
+    otherwise as it is: for text whose exact form matters (a year's file reloaded must find its
+    records as it left them, spaces included)."""
+    return _CONTROL.sub("", _WORD_BREAKS.sub("\n", value))

@@ -25,18 +25,28 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from actions.edit_services import reason_required
 from actions.models import Action, ActionLead, Status
-from actions.services import apply_timescale, progress_update_create
+from actions.services import (
+    LeadsChange,
+    action_create,
+    action_leads_set,
+    apply_timescale,
+    progress_update_create,
+)
 from actions.timescales import parse_timescale
 from csa.models import Agreement
 from governance.history import FROM_A_FILE
-from governance.models import Body, Chair, Membership, Person
+from governance.models import Body, Chair, Membership, Organisation, Person
 from governance.services import (
     chair_period_check,
     check_reporting_line,
     meeting_check,
     partnership_lines,
 )
+from governance.text import remove_control_characters
+
+from .rules import plan_problems
 
 # The models a year's file may hold, in an order where each only names those before it.
 LOADABLE_MODELS = [
@@ -127,6 +137,21 @@ class RecordOutcome:
 
 
 @dataclass
+class LeadChange:
+    """One lead of one action, and what the load does to it: added, kept, removed, or not
+    applied (people changed the action's leads in the tracker since the last load)."""
+
+    action: str  # the action's reference
+    lead: str  # the organisation's or body's short name
+    change: str
+    why: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.change.replace(" ", "-")
+
+
+@dataclass
 class LoadReport:
     path: str
     created: int = 0
@@ -142,6 +167,8 @@ class LoadReport:
     # The partnership the file is for (its board's short name) and the agreements it names.
     board: str | None = None
     agreement_ids: list[int] = field(default_factory=list)
+    # Every lead of every action whose leads the file names, with what the load does to it.
+    lead_changes: list[LeadChange] = field(default_factory=list)
 
     def outcomes(self, outcome: str) -> list[RecordOutcome]:
         return [record for record in self.records if record.outcome == outcome]
@@ -285,7 +312,13 @@ class _Loader:
         self.current: tuple[int, str, str] | None = None
         self.problems: list[str] = []
         self.report = LoadReport(path=str(path))
-        self.leads_in_file: dict[int, set[int]] = {}
+        # The leads the file gives each action, merged with the tracker's once all are read.
+        self.leads_in_file: dict[int, list[_LeadInFile]] = {}
+        self.created_bodies: set[int] = set()
+        self.created_actions: set[int] = set()
+        # Agreements this load creates as adopted or superseded, checked once their actions
+        # and leads are in: (agreement, where).
+        self.created_plans: list[tuple[Agreement, str]] = []
         self.file_agreement_start = None
         # The partnership this file is for: the board the first record that names one names.
         self.board_name = None
@@ -314,7 +347,9 @@ class _Loader:
             except ValidationError as error:
                 self.problems.extend(_describe(where, error))
         if not self.problems:
-            self._remove_leads_not_in_file()
+            self._merge_leads()
+        if not self.problems:
+            self._check_created_plans()
 
     def _not_yours(self) -> str:
         yours = ", ".join(self.boards) if self.boards else "none"
@@ -329,7 +364,7 @@ class _Loader:
         )
 
     def _load_one(self, model, label, fields, where):
-        fields = dict(fields)
+        fields = _without_control_characters(fields)
         if label == "governance.person" and fields.pop("user", None) is not None:
             raise ValidationError({"user": "a file never links sign-in accounts: leave 'user' out"})
         self._check_fields(model, fields)
@@ -364,6 +399,9 @@ class _Loader:
                 setattr(merged, name, getattr(obj, name))
             obj = merged
         self._check_scope(label, obj, existing, where)
+        if label == "actions.actionlead":
+            self._read_lead(obj, where)
+            return
         if existing is not None and label == "csa.theme" and self._file_is_older_than(obj):
             # An older year's file must not rename a theme back to last year's name.
             self._count(label, "unchanged")
@@ -371,29 +409,9 @@ class _Loader:
         if existing is not None:
             self._merge_with_tracker(label, model, existing, obj, named, where)
         obj.full_clean()
-        self._check_rules(label, obj, existing)
+        self._check_rules(label, obj, existing, fields)
         if existing is not None and label in SHARED_MODELS:
             self._check_shared(label, existing, obj, named)
-        elif label == "actions.actionlead" and self._deleted_in_tracker(obj):
-            loaded = (
-                ActionLead.history.filter(
-                    action_id=obj.action_id,
-                    position=obj.position,
-                    history_source=FROM_A_FILE,
-                )
-                .order_by("-history_date", "-history_id")
-                .first()
-            )
-            if loaded is not None and (loaded.organisation_id, loaded.body_id) == (
-                obj.organisation_id,
-                obj.body_id,
-            ):
-                self._count(label, "unchanged")  # the file did not change: their removal stands
-            else:
-                self._not_applied(
-                    label, where, "people removed this lead in the tracker since it was loaded"
-                )
-            return
         if existing is not None and _same_values(existing, obj, named):
             self._count(label, "unchanged")
         else:
@@ -402,14 +420,27 @@ class _Loader:
             obj._history_source = FROM_A_FILE
             if self.user is not None:
                 obj._history_user = self.user
-            if existing is None:
-                moment = self._moment_for(label, obj)
-                if moment is not None:
-                    obj._history_date = moment
-            obj.save()
+            moment = self._moment_for(label, obj) if existing is None else None
+            if moment is not None:
+                obj._history_date = moment
+            if label == "actions.action" and existing is None:
+                action_create(
+                    action=obj,
+                    reason=self.reason,
+                    user=self.user,
+                    source=FROM_A_FILE,
+                    history_date=moment,
+                )
+                self.created_actions.add(obj.pk)
+            else:
+                obj.save()
             self._count(label, "changed" if existing is not None else "created", changes)
             if label == "csa.agreement":
                 self.report.agreement_ids.append(obj.pk)
+                if existing is None and obj.status != Agreement.Status.DRAFT:
+                    self.created_plans.append((obj, where))
+            if label == "governance.body" and existing is None:
+                self.created_bodies.add(obj.pk)
             if label == "actions.action" and existing is None:
                 self._record_status_as_given(obj, status_in_file)
             if label == "actions.action":
@@ -418,8 +449,6 @@ class _Loader:
         if deserialized.m2m_data:
             for name, values in deserialized.m2m_data.items():
                 getattr(obj, name).set(values)
-        if label == "actions.actionlead":
-            self.leads_in_file.setdefault(obj.action_id, set()).add(obj.pk)
 
     # --- Merging with what people did in the tracker -----------------------------------------
 
@@ -448,14 +477,6 @@ class _Loader:
                 f"field {fields}: changed in the tracker since it was loaded; "
                 "the tracker's value is kept",
             )
-
-    def _deleted_in_tracker(self, lead) -> bool:
-        last = (
-            ActionLead.history.filter(action_id=lead.action_id, position=lead.position)
-            .order_by("-history_date", "-history_id")
-            .first()
-        )
-        return last is not None and last.history_type == "-" and last.history_source != FROM_A_FILE
 
     def _moment_for(self, label, obj):
         """The history of a record a load creates starts when the document says, so that the
@@ -509,8 +530,25 @@ class _Loader:
                 "refer to it but not change it"
             )
 
-    def _check_rules(self, label, obj, existing):
-        """The rules the pages apply, through the same services."""
+    def _check_rules(self, label, obj, existing, fields):
+        """The rules the pages apply, through the same services, and what a file may not do
+        at all (each message says where it is done instead)."""
+        if existing is None:
+            if label == "governance.membership":
+                body = obj.body
+                if body.restricted and body.pk not in self.created_bodies:
+                    raise ValidationError({"body": restricted_members_message(body)})
+        elif label == "governance.body" and obj.restricted != existing.restricted:
+            raise ValidationError({"restricted": RESTRICTION_MESSAGE})
+        elif label == "csa.agreement" and obj.status != existing.status:
+            raise ValidationError({"status": STATUS_MESSAGE})
+        elif (
+            label == "actions.action"
+            and obj.due_date != existing.due_date
+            and reason_required(existing)
+        ):
+            name = "due_date" if "due_date" in fields else "timescale"
+            raise ValidationError({name: deadline_message(existing, obj.due_date)})
         if label == "governance.chair":
             chair_period_check(chair=obj)
         elif label == "governance.reportingline" and existing is None:
@@ -590,6 +628,97 @@ class _Loader:
         if errors:
             raise ValidationError(errors)
 
+    # --- Leads: the set of an action's leads is merged like a field ---------------------------
+
+    def _read_lead(self, lead, where):
+        """Check one lead record and keep it for the action's merge; nothing is written yet."""
+        lead.clean()
+        read = self.leads_in_file.setdefault(lead.action_id, [])
+        party = lead.organisation or lead.body
+        for other in read:
+            if other.party == party:
+                raise ValidationError(
+                    {
+                        "organisation" if lead.organisation_id else "body": (
+                            f"{party.short_name} is already a lead of this action "
+                            f"(record {other.number})"
+                        )
+                    }
+                )
+        number, _, key = self.current
+        read.append(
+            _LeadInFile(number=number, key=key, where=where, position=lead.position, party=party)
+        )
+
+    def _merge_leads(self):
+        """Three ways, as for fields, over the set of each action's leads: what the last load
+        gave, what the tracker has now, what the file says. Leads people changed since the last
+        load stay as they left them when the file says what the last load said, and are
+        reported, not applied, when the file says something else too."""
+        for action_id, read in self.leads_in_file.items():
+            action = Action.objects.select_related("agreement", "origin_meeting").get(pk=action_id)
+            read.sort(key=lambda lead: lead.position)
+            wanted = [lead.party for lead in read]
+            now = [lead.party for lead in action.leads.select_related("organisation", "body")]
+            then = _loaded_leads(action_id)
+            if _keys(now) == _keys(wanted):
+                self._leads_outcome(action, read, "unchanged", LeadsChange(kept=_names(now)))
+            elif then is None or _keys(now) == then:
+                moment = self._moment_for("actions.action", action)
+                change = action_leads_set(
+                    action=action,
+                    parties=wanted,
+                    reason=self.reason,
+                    user=self.user,
+                    source=FROM_A_FILE,
+                    history_date=moment if action_id in self.created_actions else None,
+                )
+                self.report.removed += len(change.removed)
+                self._leads_outcome(action, read, "created", change)
+            elif _keys(wanted) == then:
+                # The file says what the last load said: the tracker's leads stand.
+                self._leads_outcome(action, read, "unchanged", LeadsChange(kept=_names(now)))
+            else:
+                why = (
+                    f"the leads of {action.reference} were changed in the tracker since the "
+                    f"file was last loaded (now {', '.join(_names(now)) or 'none'}; the file "
+                    f"says {', '.join(_names(wanted))}); the tracker's leads are kept"
+                )
+                self.report.not_applied.append(f"{read[0].where}: not applied: {why}")
+                for lead in read:
+                    self.current = (lead.number, "actions.actionlead", lead.key)
+                    self._count("actions.actionlead", "kept", why=why)
+                self.report.lead_changes.extend(
+                    LeadChange(action.reference, name, "not applied", why)
+                    for name in _names(wanted)
+                )
+                self.report.lead_changes.extend(
+                    LeadChange(action.reference, name, "kept", "changed in the tracker")
+                    for name in _names(now)
+                )
+        self.current = None
+
+    def _leads_outcome(self, action, read, added_outcome, change: LeadsChange):
+        for lead in read:
+            self.current = (lead.number, "actions.actionlead", lead.key)
+            added = lead.party.short_name in change.added
+            self._count("actions.actionlead", added_outcome if added else "unchanged")
+        for kind in ("added", "kept", "removed"):
+            self.report.lead_changes.extend(
+                LeadChange(action.reference, name, kind) for name in getattr(change, kind)
+            )
+
+    def _check_created_plans(self):
+        """An agreement a file creates as adopted (or superseded, a past year) meets the checks
+        of adoption once its actions and leads are in."""
+        for agreement, where in self.created_plans:
+            for problem in plan_problems(agreement):
+                self.problems.append(
+                    f"{where}: field 'status': the file gives the status "
+                    f"{agreement.get_status_display().lower()}, but {problem[:1].lower()}"
+                    f"{problem[1:]}"
+                )
+
     def _file_is_older_than(self, theme) -> bool:
 
         if self.file_agreement_start is None:
@@ -599,17 +728,6 @@ class _Loader:
             .filter(period_start__gt=self.file_agreement_start)
             .exists()
         )
-
-    def _remove_leads_not_in_file(self):
-
-        for action_id, kept in self.leads_in_file.items():
-            for lead in ActionLead.objects.filter(action_id=action_id).exclude(pk__in=kept):
-                if _as_last_loaded(ActionLead, lead.pk, only_if_latest=True) is None:
-                    continue  # a lead people added in the tracker: theirs to remove
-                lead._change_reason = self.reason
-                lead._history_source = FROM_A_FILE
-                lead.delete()
-                self.report.removed += 1
 
     def _count(self, label, outcome, changes=(), why=""):
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
@@ -627,6 +745,82 @@ class _Loader:
             )
         per_model = self.report.by_model.setdefault(label, {})
         per_model[outcome] = per_model.get(outcome, 0) + 1
+
+
+@dataclass
+class _LeadInFile:
+    number: int
+    key: str
+    where: str
+    position: int
+    party: Organisation | Body
+
+
+def _keys(parties) -> set[tuple[str, int]]:
+    return {(type(p).__name__, p.pk) for p in parties}
+
+
+def _names(parties) -> list[str]:
+    return [p.short_name for p in parties]
+
+
+def _loaded_leads(action_id) -> set[tuple[str, int]] | None:
+    """The leads the last loads of files left the action, or None when no file gave it any.
+
+    Each lead row's last history row written by a file says what a file left it: there, or
+    (a "-") removed by a file. Rows people removed since still count as loaded."""
+    last = {}
+    rows = ActionLead.history.filter(action_id=action_id, history_source=FROM_A_FILE)
+    for row in rows.order_by("history_date", "history_id"):
+        last[row.id] = row
+    if not last:
+        return None
+    return {
+        ("Organisation", row.organisation_id) if row.organisation_id else ("Body", row.body_id)
+        for row in last.values()
+        if row.history_type != "-"
+    }
+
+
+def _without_control_characters(value):
+    """The record's fields with control characters removed from every text, however nested:
+    no one means them, and exports (XML) cannot hold them."""
+    if isinstance(value, str):
+        return remove_control_characters(value)
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_control_characters(item) for key, item in value.items()}
+    return value
+
+
+RESTRICTION_MESSAGE = (
+    "a year's file may not lift or set the restriction of a body that exists: an admin "
+    "changes it, with the reason, on the body's page in the admin"
+)
+STATUS_MESSAGE = (
+    "a year's file may not change the status of an agreement that exists: a draft is adopted "
+    "on its page, which checks its plan first, and an adopted plan is superseded when the "
+    "next year's is adopted"
+)
+
+
+def restricted_members_message(body) -> str:
+    return (
+        f"the {body.short_name} is restricted: a year's file may not add to its members; "
+        "the coordinator adds them on the People page, where the change is recorded"
+    )
+
+
+def deadline_message(action, new_due) -> str:
+    status = action.agreement.status if action.agreement_id else Agreement.Status.ADOPTED
+    old = f"{action.due_date:%-d %B %Y}" if action.due_date else "none"
+    new = f"{new_due:%-d %B %Y}" if new_due else "none"
+    return (
+        f"this moves the due date of an action of an {Agreement.Status(status).label.lower()} "
+        f"plan from {old} to {new}: a year's file may not; move it on the action's page, with "
+        "the reason and the day it was agreed, so that the ledger of slipped deadlines keeps it"
+    )
 
 
 def _same_values(existing, obj, named=None) -> bool:
@@ -775,10 +969,12 @@ def _boards_using(label, obj) -> set[str]:
     """The partnerships (their boards' short names) that use a shared organisation or person."""
     if label == "governance.organisation":
         people = Person.objects.filter(organisation=obj)
-        leads = ActionLead.objects.filter(organisation=obj).values_list(
-            "action__agreement__board__short_name", flat=True
+        leads = ActionLead.objects.filter(organisation=obj).select_related(
+            "action__agreement__board",
+            "action__origin_meeting__body__partnership",
         )
-        names = set(leads)
+        # Action.board: an action arising outside any plan is its meeting's body's board's.
+        names = {lead.action.board.short_name for lead in leads}
     else:
         people = Person.objects.filter(pk=obj.pk)
         names = set()

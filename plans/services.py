@@ -28,6 +28,8 @@ from .importer import (
     too_big,
 )
 from .models import PendingLoad, RolloverDecision
+from .rules import plan_problems
+from .rules import short_text as _short
 
 Outcome = RolloverDecision.Outcome
 
@@ -248,24 +250,7 @@ def adoption_problems(agreement: Agreement) -> list[str]:
             f"The {agreement.year_label} agreement is {agreement.get_status_display().lower()}, "
             "not a draft: only a draft can be adopted."
         ]
-    problems = []
-    actions = list(
-        Action.objects.filter(agreement=agreement)
-        .order_by("position", "reference")
-        .only("pk", "reference", "description", "theme_id")
-    )
-    if not actions:
-        problems.append("The agreement has no actions: add at least one before adopting it.")
-    with_leads = set(
-        ActionLead.objects.filter(action__agreement=agreement).values_list("action_id", flat=True)
-    )
-    for action in actions:
-        name = f"{action.reference} ({_short(action.description)})"
-        if action.theme_id is None:
-            problems.append(f"{name} has no theme: give it one before adopting the agreement.")
-        if action.pk not in with_leads:
-            problems.append(f"{name} has no lead: name at least one before adopting.")
-    return problems
+    return plan_problems(agreement)
 
 
 def agreement_adopt(*, agreement: Agreement, user) -> Agreement:
@@ -291,11 +276,6 @@ def _save(obj, reason: str, user):
     if user is not None:
         obj._history_user = user
     obj.save()
-
-
-def _short(text: str, length: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 # --- A year's file uploaded in the browser ---------------------------------------------------
