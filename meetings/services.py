@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from actions.models import Action, ActionLead, ProgressUpdate
-from actions.services import apply_timescale, progress_update_create
+from actions.models import Action, ProgressUpdate
+from actions.services import action_create, apply_timescale, progress_update_create
 from actions.timescales import MAX_WRITTEN_LENGTH, TimescaleKind
 from csa.models import Agreement
 from governance.clock import today
@@ -137,21 +137,9 @@ def action_arising_create(
         action.timescale = _fmt(due_date)
         action.due_date = due_date
         action.timescale_kind = TimescaleKind.BY_DATE.value
-    action.full_clean()
-    action._change_reason = f"Action arising from {meeting}"[:100]
-    if user is not None:
-        action._history_user = user
-    action.save()
-    for position, lead in enumerate(leads, 1):
-        row = ActionLead(
-            action=action,
-            position=position,
-            organisation=lead if isinstance(lead, Organisation) else None,
-            body=lead if isinstance(lead, Body) else None,
-        )
-        row._change_reason = "Lead of an action arising"
-        row.save()
-    return action
+    return action_create(
+        action=action, leads=leads, reason=f"Action arising from {meeting}", user=user
+    )
 
 
 @transaction.atomic

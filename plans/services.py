@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import Action, ActionLead
-from actions.services import apply_timescale
+from actions.models import Action
+from actions.services import action_create, apply_timescale
 from csa.models import Agreement, Section, financial_year_label
 from governance.access import agreement_file_boards
 from governance.text import clean_text
@@ -228,18 +228,8 @@ def _carry_forward(old: Action, choice: ActionChoice, *, new, position, reason, 
         carries_forward=old,
     )
     apply_timescale(action)
-    _save(action, reason, user)
-    for lead in old.leads.all():
-        _save(
-            ActionLead(
-                action=action,
-                position=lead.position,
-                organisation_id=lead.organisation_id,
-                body_id=lead.body_id,
-            ),
-            reason,
-            user,
-        )
+    parties = [lead.party for lead in old.leads.select_related("organisation", "body")]
+    action_create(action=action, leads=parties, reason=reason, user=user)
     return action
 
 
