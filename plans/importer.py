@@ -19,9 +19,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F
 from django.utils import timezone
 
@@ -95,6 +96,25 @@ SHARED_MODELS = {"governance.organisation", "governance.person"}
 
 # An action's status and write counter are the tracker's, set by progress updates.
 TRACKER_OWNED_ACTION_FIELDS = {"status", "version", "loaded_version"}
+# Set by the tracker, never by a file (a status a file gives becomes a progress update).
+NOT_IN_FILES = {
+    "actions.action": {"version", "loaded_version"},
+}
+# What a record may hold besides its fields: nothing else is silently ignored.
+RECORD_KEYS = {"model", "fields"}
+
+
+def file_fields(label) -> list:
+    """The fields a record of the model may give, in the model's order: its own columns, and
+    many-to-manys that have no model of their own (Body.reports_to is ReportingLine's, which
+    has its own records and checks). Never the id: records are named by natural keys."""
+    return [
+        f
+        for f in apps.get_model(label)._meta.get_fields()
+        if not f.auto_created
+        and (f.concrete or (f.many_to_many and f.remote_field.through._meta.auto_created))
+        and f.name not in NOT_IN_FILES.get(label, ())
+    ]
 
 
 class AgreementFileError(Exception):
@@ -259,7 +279,7 @@ def _parse_records(data: bytes, path: Path) -> list[dict]:
         if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
             problems.append(f'{where}: must be an object with "model" and "fields"')
             continue
-        label = str(record.get("model", "")).lower()
+        label = str(record.get("model", ""))
         if label not in LOADABLE_MODELS:
             problems.append(
                 f'{where}: unknown model "{record.get("model")}"; expected one of '
@@ -268,6 +288,11 @@ def _parse_records(data: bytes, path: Path) -> list[dict]:
             continue
         if "pk" in record:
             problems.append(f'{where} ({label}): remove "pk": records are named by natural keys')
+        for other in sorted(set(record) - RECORD_KEYS - {"pk"}):
+            problems.append(
+                f'{where} ({label}): "{other}" is not part of a record: a record holds only '
+                '"model" and "fields"'
+            )
         key = _natural_key_of(label, record["fields"])
         if None in key:
             missing = [f for f, v in zip(NATURAL_KEY_FIELDS[label], key, strict=True) if v is None]
@@ -379,6 +404,10 @@ class _Loader:
             raise ValidationError(str(error.__cause__ or error)) from None
         obj = deserialized.object
         existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        if label == "actions.actionlead":
+            self._check_scope(label, obj, None, where)
+            self._read_lead(obj, where)
+            return
         named = _named_fields(model, fields)
         if label == "actions.actionlead" and named & {"organisation_id", "body_id"}:
             named |= {"organisation_id", "body_id"}  # a lead is one party: naming one names it
@@ -399,9 +428,6 @@ class _Loader:
                 setattr(merged, name, getattr(obj, name))
             obj = merged
         self._check_scope(label, obj, existing, where)
-        if label == "actions.actionlead":
-            self._read_lead(obj, where)
-            return
         if existing is not None and label == "csa.theme" and self._file_is_older_than(obj):
             # An older year's file must not rename a theme back to last year's name.
             self._count(label, "unchanged")
@@ -583,15 +609,23 @@ class _Loader:
     def _check_fields(self, model, fields):
         """Name the field of every unknown field, bad value and unknown natural key."""
         errors = {}
+        allowed_fields = {f.name: f for f in file_fields(model._meta.label_lower)}
         for name, value in fields.items():
-            try:
-                model_field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                errors[name] = f"'{name}' is not a field of {model._meta.label_lower}"
+            model_field = allowed_fields.get(name)
+            if model_field is None:
+                errors[name] = (
+                    f"'{name}' is not a field a file may give for {model._meta.label_lower}"
+                )
                 continue
             if isinstance(model_field, models.ForeignKey) and value is not None:
                 related = model_field.related_model
-                key = value if isinstance(value, list) else [value]
+                if not isinstance(value, list):
+                    errors[name] = (
+                        f"name the {related._meta.verbose_name} by its natural key, as a list: "
+                        f"{json.dumps([value])}"
+                    )
+                    continue
+                key = value
                 try:
                     related._default_manager.get_by_natural_key(*key)
                 except (ObjectDoesNotExist, TypeError, ValueError, ValidationError):
@@ -605,6 +639,18 @@ class _Loader:
                     errors[name] = problem
             elif isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
                 errors[name] = f"the text must be {MAX_TEXT_LENGTH:,} characters or fewer"
+            elif isinstance(model_field, models.IntegerField) and value is not None:
+                low, high = BaseDatabaseOperations.integer_field_ranges[
+                    model_field.get_internal_type()
+                ]
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, int)
+                    or not low <= value <= high
+                ):
+                    errors[name] = (
+                        f"must be a whole number from {low:,} to {high:,} (the file says {value!r})"
+                    )
             elif value is not None and not model_field.is_relation:
                 try:
                     model_field.to_python(value)
@@ -632,7 +678,8 @@ class _Loader:
 
     def _read_lead(self, lead, where):
         """Check one lead record and keep it for the action's merge; nothing is written yet."""
-        lead.clean()
+        # Its position is only its place in the file's order: another lead may hold it now.
+        lead.full_clean(validate_unique=False, validate_constraints=False)
         read = self.leads_in_file.setdefault(lead.action_id, [])
         party = lead.organisation or lead.body
         for other in read:

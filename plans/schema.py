@@ -10,19 +10,20 @@ import inspect
 import json
 from pathlib import Path
 
-from django.apps import apps
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-from .importer import LOADABLE_MODELS, MAX_FILE_BYTES, MAX_TEXT_LENGTH, NATURAL_KEY_FIELDS
+from .importer import (
+    LOADABLE_MODELS,
+    MAX_FILE_BYTES,
+    MAX_TEXT_LENGTH,
+    NATURAL_KEY_FIELDS,
+    file_fields,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "agreement.schema.json"
 README_PATH = SCHEMA_PATH.parent.parent / "README.md"
 
-# Set by the tracker, never by a file.
-NOT_IN_FILES = {
-    "actions.action": {"version", "loaded_version"},
-}
 # Taken only as null, and then ignored: a file never links a sign-in account.
 ONLY_NULL = {
     "governance.person": {"user"},
@@ -60,18 +61,6 @@ records, and changes an organisation or a person only when no other partnership 
 chairs' periods, reporting lines, meetings, agreement periods (2000 to 2100, at most five \
 years) and actions arising within their plan's period; and what a file may not change of \
 records already there. A file is at most {MAX_FILE_BYTES // 1024 // 1024} MB."""
-
-
-def _file_fields(label) -> list:
-    """The fields a record of the model may give, in the model's order: its own columns, and
-    many-to-manys that have no model of their own (Body.reports_to is ReportingLine's)."""
-    return [
-        f
-        for f in apps.get_model(label)._meta.get_fields()
-        if not f.auto_created
-        and (f.concrete or (f.many_to_many and f.remote_field.through._meta.auto_created))
-        and f.name not in NOT_IN_FILES.get(label, ())
-    ]
 
 
 def _key_parts(model) -> list[str]:
@@ -161,7 +150,7 @@ REQUIRED_BY_A_RULE = {
 
 
 def _fields_schema(label) -> dict:
-    fields = _file_fields(label)
+    fields = file_fields(label)
     by_name = {f.name: f for f in fields}
     required = [name for name in NATURAL_KEY_FIELDS[label] if not by_name[name].null]
     return {
@@ -288,7 +277,7 @@ def format_table() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for label in LOADABLE_MODELS:
-        for f in _file_fields(label):
+        for f in file_fields(label):
             note = FIELD_NOTES.get((label, f.name), "")
             cells = [
                 f"`{label}`",

@@ -126,7 +126,9 @@ def test_unknown_field_is_named(only_2017, tmp_path):
     records = _records()
     _first(records, "actions.action", reference="A1")["fields"]["deadline"] = "July 2018"
     message = _refused(_write(tmp_path, records))
-    assert "field 'deadline': 'deadline' is not a field of actions.action" in message
+    assert (
+        "field 'deadline': 'deadline' is not a field a file may give for actions.action" in message
+    )
 
 
 def test_one_bad_record_leaves_the_good_ones_unwritten(only_2017, tmp_path):
