@@ -1,18 +1,21 @@
-"""Writes about governance: chairs, reporting lines and meetings.
+"""Writes about governance: chairs, reporting lines, meetings, roles, memberships and the
+restricted flag.
 
 Views, the admin and commands all come through here, so that the rules (no overlapping chairs,
-no reporting cycles, no meeting before a body existed, every action arising has a lead) hold
-whichever way the data comes in.
+no reporting cycles, no meeting before a body existed, every action arising has a lead, no
+role or membership ended and no restriction changed without a reason) hold whichever way the
+data comes in.
 """
 
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from .access import can_manage_people
 from .minutes import tidy_minutes
-from .models import Body, Chair, Meeting, Person, ReportingLine
+from .models import Body, Chair, Meeting, Membership, Person, ReportingLine, Role
 from .selectors import partnership_bodies
 from .text import clean_text
 
@@ -30,6 +33,8 @@ NO_LEAD_MESSAGE = "Choose at least one lead: an organisation or a partnership bo
 NO_WHEN_MESSAGE = 'Enter a due date, or a timescale such as "March 2020" or "TBC".'
 FUTURE_ARISING_MESSAGE = "Record actions arising once the meeting has taken place."
 FUTURE_PROGRESS_MESSAGE = "Record the progress a meeting received once the meeting has taken place."
+REASON_MESSAGE = "Say why, for the history."
+NOT_A_MANAGER_MESSAGE = "Only the partnership's coordinator or an admin manages its people."
 
 
 def _fmt(day: datetime.date) -> str:
@@ -44,6 +49,37 @@ def date_out_of_range_message(what: str, day: datetime.date) -> str | None:
         f"{what[:1].upper()}{what[1:]} must be between {_fmt(EARLIEST_DATE)} "
         f"and {_fmt(LATEST_DATE)}."
     )
+
+
+# --- Who did it and why ---------------------------------------------------------------------
+
+
+def require_reason(reason: str) -> str:
+    """The reason, cleaned; refused when there is none. The history keeps it."""
+    why = clean_text(reason)
+    if not why:
+        raise ValidationError({"reason": REASON_MESSAGE})
+    return why
+
+
+def stamp(obj, *, by, why: str) -> None:
+    """Mark `obj`'s next history row with who made the change and why."""
+    obj._change_reason = why
+    if by is not None:
+        obj._history_user = by
+
+
+def require_people_manager(by, board: Body) -> None:
+    """Only the partnership's coordinator or an admin (or a command: `by` None) manages who
+    is in it and what they see."""
+    if by is not None and not can_manage_people(by, board):
+        raise PermissionDenied(NOT_A_MANAGER_MESSAGE)
+
+
+def require_not_admin(by, user) -> None:
+    """Only admins manage admins."""
+    if user.is_superuser and not (by is None or by.is_superuser):
+        raise PermissionDenied("Only an admin changes an admin's account.")
 
 
 # --- Chairs --------------------------------------------------------------------------------
@@ -213,21 +249,29 @@ def partnership_lines(*boards: Body):
     ).values_list("from_body_id", "to_body_id")
 
 
-@transaction.atomic
-def reporting_line_create(
-    *, from_body: Body, to_body: Body, description: str = "", user=None
-) -> ReportingLine:
-    lines = list(partnership_lines(from_body.board, to_body.board))
+def reporting_line_check(*, from_body: Body, to_body: Body, lines: Iterable[tuple[int, int]]):
+    """A new line: not one already drawn, not to itself, not closing a circle. `lines` are the
+    other lines of the partnerships it joins (partnership_lines), without the one it replaces."""
+    lines = list(lines)
     if (from_body.pk, to_body.pk) in lines:
         raise ValidationError(
             {"to_body": f"The {from_body.short_name} already reports to the {to_body.short_name}."}
         )
     check_reporting_line(from_body=from_body, to_body=to_body, lines=lines)
+
+
+@transaction.atomic
+def reporting_line_create(
+    *, from_body: Body, to_body: Body, description: str = "", user=None, reason: str = ""
+) -> ReportingLine:
+    reporting_line_check(
+        from_body=from_body,
+        to_body=to_body,
+        lines=partnership_lines(from_body.board, to_body.board),
+    )
     line = ReportingLine(from_body=from_body, to_body=to_body, description=clean_text(description))
     line.full_clean()
-    line._change_reason = "Reporting line added"
-    if user is not None:
-        line._history_user = user
+    stamp(line, by=user, why=clean_text(reason) or "Reporting line added")
     line.save()
     return line
 
@@ -288,6 +332,7 @@ def meeting_create(
     minutes: str = "",
     papers: str = "",
     user=None,
+    reason: str = "",
 ) -> Meeting:
     title = clean_text(title)
     attendees, minutes, papers = clean_text(attendees), clean_text(minutes), clean_text(papers)
@@ -302,11 +347,177 @@ def meeting_create(
         minutes=tidy_minutes(minutes),
         papers=papers,
     )
-    meeting._change_reason = "Meeting recorded"
-    if user is not None:
-        meeting._history_user = user
+    stamp(meeting, by=user, why=clean_text(reason) or "Meeting recorded")
     meeting.save()
     people = list(attendee_people)
     if people:
         meeting.attendee_people.set(people)
     return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    date: datetime.date,
+    title: str,
+    attendees: str = "",
+    attendee_people: Iterable[Person] | None = None,
+    minutes: str = "",
+    papers: str = "",
+    user=None,
+    reason: str,
+) -> Meeting:
+    """Correct a meeting's record. It stays with its body: moved to another, its minutes,
+    progress and actions arising would cross the restricted rule with it."""
+    why = require_reason(reason)
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    title = clean_text(title)
+    attendees, minutes, papers = clean_text(attendees), clean_text(minutes), clean_text(papers)
+    meeting_check(
+        body=meeting.body,
+        date=date,
+        title=title,
+        attendees=attendees,
+        minutes=minutes,
+        papers=papers,
+        exclude_pk=meeting.pk,
+    )
+    meeting.date, meeting.title, meeting.attendees = date, title, attendees
+    meeting.minutes, meeting.papers = tidy_minutes(minutes), papers
+    stamp(meeting, by=user, why=why)
+    meeting.save()
+    if attendee_people is not None:
+        meeting.attendee_people.set(list(attendee_people))
+    return meeting
+
+
+# --- Roles, memberships and the restricted rule ---------------------------------------------
+#
+# Who is in a partnership, and who sees a restricted body's data, change only here: through
+# the People page or the admin, with a reason kept in the history. A year's file may create a
+# body as restricted but never changes the flag of one that exists, nor a restricted body's
+# members.
+
+
+def role_check(*, user, board: Body, kind: str) -> None:
+    """A new role: of a known kind, in a partnership's board, not one the user already has."""
+    if kind not in Role.Kind.values:
+        raise ValidationError({"kind": "Choose officer, chair or coordinator."})
+    if board.partnership_id is not None:
+        raise ValidationError(
+            {
+                "board": (
+                    "Choose the board at the head of a partnership: the "
+                    f"{board.short_name} is part of the {board.board.short_name}'s partnership."
+                )
+            }
+        )
+    if Role.objects.filter(user=user, board=board, kind=kind).exists():
+        label = Role.Kind(kind).label.lower()
+        raise ValidationError({"kind": f"They are already {label} of the {board.short_name}."})
+
+
+@transaction.atomic
+def role_create(*, user, board: Body, kind: str, by, reason: str) -> Role:
+    """Give `user` a role in `board`'s partnership (an invitation accepted does it too)."""
+    require_people_manager(by, board)
+    require_not_admin(by, user)
+    why = require_reason(reason)
+    Body.objects.select_for_update().filter(pk=board.pk).first()
+    role_check(user=user, board=board, kind=kind)
+    role = Role(user=user, board=board, kind=kind)
+    stamp(role, by=by, why=why)
+    role.save()
+    return role
+
+
+def role_change_check(*, role: Role, kind: str) -> None:
+    if kind not in Role.Kind.values:
+        raise ValidationError({"kind": "Choose officer, chair or coordinator."})
+    if role.kind == kind:
+        raise ValidationError({"kind": f"They are already {role.get_kind_display().lower()}."})
+    if Role.objects.filter(user=role.user_id, board=role.board_id, kind=kind).exists():
+        raise ValidationError({"kind": "They already have that role: end this one instead."})
+
+
+@transaction.atomic
+def role_change(*, role: Role, kind: str, by, reason: str) -> Role:
+    """Make a role in a partnership another kind (officer, chair, coordinator)."""
+    require_people_manager(by, role.board)
+    require_not_admin(by, role.user)
+    if kind not in Role.Kind.values:
+        raise ValidationError({"kind": "Choose officer, chair or coordinator."})
+    why = require_reason(reason)
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    role_change_check(role=role, kind=kind)
+    role.kind = kind
+    stamp(role, by=by, why=why)
+    role.save()
+    return role
+
+
+@transaction.atomic
+def role_end(*, role: Role, by, reason: str) -> None:
+    require_people_manager(by, role.board)
+    require_not_admin(by, role.user)
+    why = require_reason(reason)
+    stamp(role, by=by, why=why)
+    role.delete()
+
+
+def membership_check(*, person: Person, body: Body) -> None:
+    """A person joins a body once."""
+    if body.pk and Membership.objects.filter(person=person, body=body).exists():
+        raise ValidationError(
+            {"person": f"{person.name} is already a member of the {body.short_name}."}
+        )
+
+
+@transaction.atomic
+def membership_create(*, person: Person, body: Body, by, reason: str = "") -> Membership:
+    """`person` joins `body`. A restricted body's members see its meetings, notes and actions,
+    so joining one needs a reason, kept in the history."""
+    require_people_manager(by, body.board)
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    why = require_reason(reason) if body.restricted else clean_text(reason) or "Member added"
+    membership_check(person=person, body=body)
+    membership = Membership(person=person, body=body)
+    stamp(membership, by=by, why=why)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, board: Body, by, reason: str) -> None:
+    """A person leaves a body of `board`'s partnership."""
+    require_people_manager(by, board)
+    if membership.body.board.pk != board.pk:
+        raise PermissionDenied("That body belongs to another partnership.")
+    if membership.person.user_id:
+        require_not_admin(by, membership.person.user)
+    why = require_reason(reason)
+    stamp(membership, by=by, why=why)
+    membership.delete()
+
+
+def body_restriction_check(*, body: Body, restricted: bool, by, reason: str) -> str:
+    """Who may restrict a body or lift its restriction, and why: the reason, cleaned."""
+    require_people_manager(by, body.board)
+    why = require_reason(reason)
+    if bool(body.restricted) == bool(restricted):
+        state = "already restricted" if restricted else "not restricted"
+        raise ValidationError({"restricted": f"The {body.short_name} is {state}."})
+    return why
+
+
+@transaction.atomic
+def body_restriction_change(*, body: Body, restricted: bool, by, reason: str) -> Body:
+    """Restrict a body (only its members, the coordinator and admins then see its meetings,
+    notes and actions) or lift the restriction, with the reason in its history."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    why = body_restriction_check(body=body, restricted=restricted, by=by, reason=reason)
+    body.restricted = bool(restricted)
+    stamp(body, by=by, why=why)
+    body.save(update_fields=["restricted"])
+    return body
