@@ -176,6 +176,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Updates set the action's status and version: they are written only by the service."""
 
+    changed_on = "On the action's page (“Record progress”), or a progress spreadsheet uploaded."
+
     list_display = ["action", "date", "status", "author", "recorded_at"]
     list_filter = ["status", "action__agreement"]
     search_fields = ["note", "action__reference", "action__description"]
@@ -187,6 +189,7 @@ class ProgressUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ActionLead)
 class ActionLeadAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    changed_on = "On the action's edit page, with the rest of the action."
     list_display = ["action", "position", "organisation", "body"]
     list_select_related = ["action", "action__agreement", "organisation", "body"]
     autocomplete_fields = ["action", "organisation", "body"]
@@ -197,6 +200,11 @@ class ActionLeadAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class DueDateMoveAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """The ledger is written only by action_update_details, with the action's change."""
 
+    changed_on = (
+        "With the action's timescale, on its edit page (or its admin page), with the reason "
+        "and the day the move was agreed."
+    )
+
     list_display = ["action", "from_date", "to_date", "agreed_on", "recorded_by", "recorded_at"]
     list_select_related = ["action", "action__agreement", "recorded_by"]
     search_fields = ["action__reference", "action__description", "reason"]
@@ -206,6 +214,8 @@ class DueDateMoveAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 @admin.register(PendingUpload)
 class PendingUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Progress spreadsheets uploaded and not yet confirmed (kept two days)."""
+
+    changed_on = "On the progress spreadsheet's upload page: confirmed there, or forgotten."
 
     list_display = ["filename", "user", "scope", "uploaded_at"]
     list_select_related = ["user"]

@@ -11,6 +11,8 @@ class InvitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """For reading: invitations are made, resent and accepted through people.services, which
     send the email and never keep the token itself."""
 
+    changed_on = "On the partnership's People page: invite, send again or withdraw."
+
     list_display = ["email", "board", "kind", "expires_at", "accepted_at", "invited_by"]
     list_filter = ["kind", "board"]
     search_fields = ["email"]

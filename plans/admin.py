@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from actions.models import Action
 from csa.admin import SectionInline
 from csa.models import Agreement
-from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ReasonAdminMixin
 
 from .models import PendingLoad, RolloverDecision
 
@@ -18,7 +18,9 @@ class ActionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(ReasonAdminMixin, SimpleHistoryAdmin):
+    """Changed here with a reason, its sections too; its status and actions on its pages."""
+
     list_display = ["title", "board", "period_start", "period_end", "status", "version"]
     list_filter = ["status", "board"]
     search_fields = ["title", "board__name", "board__short_name"]
@@ -33,6 +35,8 @@ class AgreementAdmin(SimpleHistoryAdmin):
 class RolloverDecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Written by the roll-over service only."""
 
+    changed_on = "On the plan's roll-over page, when next year's plan is made."
+
     list_display = ["action", "outcome", "agreement", "reason"]
     list_filter = ["outcome", "agreement"]
     search_fields = ["reason", "action__reference", "action__description"]
@@ -43,6 +47,8 @@ class RolloverDecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 @admin.register(PendingLoad)
 class PendingLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Written by the upload page only; confirmed there, or forgotten after two days."""
+
+    changed_on = "On the upload page of a year's file: confirmed there, or forgotten in two days."
 
     list_display = ["filename", "user", "uploaded_at", "sha256"]
     list_select_related = ["user"]
