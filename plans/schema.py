@@ -196,15 +196,33 @@ def schema_text() -> str:
 FIELD_NOTES = {
     ("governance.person", "user"): "a file never links a sign-in account: `null` or left out",
     ("governance.body", "partnership"): "null for the board at the head of the partnership",
+    ("governance.body", "restricted"): (
+        "given only when the file creates the body: a file never lifts or sets the restriction "
+        "of a body that exists"
+    ),
+    ("governance.membership", "body"): (
+        "a restricted body's members come only with the file that creates it"
+    ),
+    ("csa.agreement", "status"): (
+        "given only when the file creates the agreement; adopted or superseded only when every "
+        "action has a lead and a theme (the adoption checks)"
+    ),
     ("governance.meeting", "attendee_people"): 'the people who attended: `[["Jane Smith"]]`',
     ("actions.action", "agreement"): (
         "null or left out for an action arising outside any plan: `origin_meeting` then names it"
     ),
     ("actions.action", "theme"): "required unless `origin_meeting` is given (an action arising)",
     ("actions.action", "description"): "every action needs one, not only spaces",
-    ("actions.action", "due_date"): "worked out from `timescale` when left out",
+    ("actions.action", "due_date"): (
+        "worked out from `timescale` when left out; never moved by a file once the plan is "
+        "adopted (the action's page moves it, with the ledger)"
+    ),
     ("actions.action", "timescale_kind"): "worked out from `timescale` when left out",
     ("actions.action", "status"): "a status other than not_started becomes a progress update",
+    ("actions.actionlead", "position"): (
+        "the lead's place in the action's order; the file's leads of an action are merged as "
+        "one set with the tracker's (see What a load does)"
+    ),
     ("actions.actionlead", "organisation"): "exactly one of `organisation` and `body`",
     ("actions.actionlead", "body"): "exactly one of `organisation` and `body`",
 }
