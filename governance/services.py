@@ -114,19 +114,9 @@ def chair_change(
             }
         )
     for other in chairs:
-        if other is open_chair:
-            continue
-        other_end = other.end or datetime.date.max
-        if other_end >= start:
-            until = f"to {_fmt(other.end)}" if other.end else "with no end date"
-            raise ValidationError(
-                {
-                    "start": (
-                        f"This overlaps {other.person.name}'s period as chair, from "
-                        f"{_fmt(other.start)} {until}. Choose a start after it ends."
-                    )
-                }
-            )
+        # The new period is open-ended: any other that has not ended by its start overlaps.
+        if other is not open_chair and (other.end or datetime.date.max) >= start:
+            raise ValidationError({"start": chair_overlap_message(other, body)})
 
     if open_chair is not None and start <= open_chair.start:
         raise ValidationError(
@@ -169,15 +159,17 @@ def chair_period_check(*, chair: Chair) -> None:
     for other in others:
         other_end = other.end or datetime.date.max
         if other.start <= end and chair.start <= other_end:
-            until = f"to {_fmt(other.end)}" if other.end else "with no end date"
-            raise ValidationError(
-                {
-                    "start": (
-                        f"This overlaps {other.person.name}'s period as chair of the "
-                        f"{chair.body.short_name}, from {_fmt(other.start)} {until}."
-                    )
-                }
-            )
+            raise ValidationError({"start": chair_overlap_message(other, chair.body)})
+
+
+def chair_overlap_message(other: Chair, body: Body) -> str:
+    """The words of the overlap rule, the same from the chair page, a year's file and the
+    admin."""
+    until = f"to {_fmt(other.end)}" if other.end else "with no end date"
+    return (
+        f"This overlaps {other.person.name}'s period as chair of the {body.short_name}, "
+        f"from {_fmt(other.start)} {until}."
+    )
 
 
 def current_chair_on(chairs: Iterable[Chair], day: datetime.date) -> Chair | None:
