@@ -30,8 +30,7 @@ TIMESCALE_MAX_LENGTH = Action._meta.get_field("timescale").max_length
 def may_edit_details(user, action) -> bool:
     """A draft's actions may be reworded by their leads too; an adopted plan's only by the
     coordinator; a superseded year's by nobody (it is the record of that year)."""
-    # An action arising outside any plan is edited as an adopted plan's is.
-    status = action.agreement.status if action.agreement_id else Agreement.Status.ADOPTED
+    status = action.plan_status
     if status == Agreement.Status.SUPERSEDED:
         return False
     if can_edit(user, action):
@@ -39,8 +38,18 @@ def may_edit_details(user, action) -> bool:
     return status == Agreement.Status.DRAFT and can_update(user, action)
 
 
+def edit_refusal(action) -> str:
+    """Why someone whom may_edit_details refuses may not change the action."""
+    if action.plan_status == Agreement.Status.SUPERSEDED:
+        return "This action belongs to a superseded agreement, which is kept as it was."
+    return (
+        "Only the partnership coordinator can change the wording, timescale or leads of an "
+        "action in an adopted agreement."
+    )
+
+
 def reason_required(action) -> bool:
-    return action.agreement_id is None or action.agreement.status != Agreement.Status.DRAFT
+    return action.plan_status != Agreement.Status.DRAFT
 
 
 def action_update_details(
@@ -73,14 +82,7 @@ def action_update_details(
     with transaction.atomic():
         locked = action_lock(action)
         if not may_edit_details(user, locked):
-            if locked.agreement_id and locked.agreement.status == Agreement.Status.SUPERSEDED:
-                raise PermissionDenied(
-                    "This action belongs to a superseded agreement, which is kept as it was."
-                )
-            raise PermissionDenied(
-                "Only the partnership coordinator can change the wording, timescale or leads "
-                "of an action in an adopted agreement."
-            )
+            raise PermissionDenied(edit_refusal(locked))
         check_version(
             locked,
             expected_version,
@@ -147,7 +149,7 @@ def _new_due_date(action, timescale, due_date):
     if due_date is not None:
         return due_date
     if timescale != action.timescale:
-        return parse_timescale(timescale, reference_date=action.agreement.period_start).due_date
+        return parse_timescale(timescale, reference_date=action.starts_on).due_date
     return action.due_date
 
 
@@ -181,7 +183,8 @@ def _validate(
     if len(target) > TARGET_MAX_LENGTH:
         errors["target"] = f"The target must be {TARGET_MAX_LENGTH} characters or fewer."
     board_id = action.board.pk
-    if theme is None and action.theme_id is None:
+    # An action arising at a meeting has no theme (meetings.services.meeting_action_create).
+    if theme is None and action.theme_id is None and action.origin_meeting_id is None:
         errors["theme"] = "Choose the theme of the action."
     elif theme is not None and theme.board_id != board_id:
         errors["theme"] = "Choose a theme of this partnership's plan."

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .edit_forms import ActionEditForm
-from .edit_services import action_update_details, may_edit_details, reason_required
+from .edit_services import action_update_details, edit_refusal, may_edit_details, reason_required
 from .models import Action
 from .services import ActionChangedError
 
@@ -19,10 +19,7 @@ def _get_action_for_user(request, pk):
     leads = list(action.leads.select_related("organisation", "body").order_by("position"))
     action._prefetched_objects_cache = {"leads": leads}
     if not may_edit_details(request.user, action):
-        raise PermissionDenied(
-            "Only the partnership coordinator can change the wording, timescale or leads of an "
-            "action in an adopted agreement."
-        )
+        raise PermissionDenied(edit_refusal(action))
     return action, leads
 
 
@@ -63,6 +60,8 @@ def action_edit(request, pk):
             form.add_service_errors(error, {"leads": "lead_organisations"})
         else:
             messages.success(request, f"Action {action.reference} was changed.")
+            if action.agreement_id is None:  # arising at a meeting, outside any plan
+                return redirect("actions:action_detail", pk=action.pk)
             return redirect("csa:agreement_detail", pk=action.agreement_id)
     return render(
         request,

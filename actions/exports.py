@@ -52,9 +52,8 @@ def headers(as_of: datetime.date) -> list[str]:
 
 def row_values(action) -> list:
     """One action of ActionFilter.qs as a row; dates stay dates for the workbook."""
-    agreement = action.agreement
     values = [
-        f"{agreement.board.short_name} {agreement.year_label}",
+        action.plan_label,
         action.reference,
         str(action.theme) if action.theme else action.theme_as_written,
         action.description,

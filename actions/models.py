@@ -153,7 +153,10 @@ class ActionQuerySet(models.QuerySet):
                     output_field=models.BooleanField(),
                 )
             )
-            .select_related("agreement__board", "theme__parent", "origin_meeting__body")
+            # The origin's partnership names an action arising outside any plan (board).
+            .select_related(
+                "agreement__board", "theme__parent", "origin_meeting__body__partnership"
+            )
             .prefetch_related(
                 Prefetch(
                     "leads",
@@ -428,10 +431,35 @@ class Action(models.Model):
         return self.agreement.period_start
 
     @property
+    def plan_status(self) -> str:
+        """Its plan's status. An action arising outside any plan stands as an adopted plan's
+        does: in force, changed by the coordinator, never the record of a past year."""
+        if self.agreement_id is None:
+            return Agreement.Status.ADOPTED
+        return self.agreement.status
+
+    @property
     def list_label(self) -> str:
         if self.agreement_id is None:
             return f"arising at the {self.origin_meeting.body.short_name}"
         return self.agreement.year_label
+
+    @property
+    def plan_title(self) -> str:
+        """Its plan as a page's caption names it: "Community Safety Agreement (2018-19)", or
+        "Arising at the SCB meeting of 31 July 2019" for an action outside any plan."""
+        if self.agreement_id is None:
+            meeting = self.origin_meeting
+            return f"Arising at the {meeting.body.short_name} meeting of {meeting.date:%-d %B %Y}"
+        return f"{self.agreement.title} ({self.agreement.year_label})"
+
+    @property
+    def plan_label(self) -> str:
+        """Its partnership and plan, as a row of every partnership's actions names them:
+        "SCB 2018-19", or "SCB, arising at the SCB" for an action outside any plan."""
+        if self.agreement_id is None:
+            return f"{self.board.short_name}, {self.list_label}"
+        return f"{self.agreement.board.short_name} {self.agreement.year_label}"
 
     natural_key.dependencies = ["csa.agreement", "csa.theme", "governance.meeting"]
 

@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models.functions import Coalesce
 
 from csa.models import Agreement, Theme
 from governance.access import access_for, can_update, can_view_body_data
@@ -47,6 +48,16 @@ def my_actions_scope(user) -> Scope:
     return Scope.LED
 
 
+# The partnership of an action arising outside any plan (Action.board), to keep each
+# partnership's together; nothing for a plan's action, whose plan already does.
+_ARISING_BOARD = Case(
+    When(
+        agreement__isnull=True,
+        then=Coalesce("origin_meeting__body__partnership_id", "origin_meeting__body_id"),
+    )
+)
+
+
 def my_actions(
     user,
     *,
@@ -74,9 +85,11 @@ def my_actions(
         # depth, by the same rule as the chair's list.
         queryset = queryset.filter(theme_id__in=theme_descendant_ids(theme))
     return queryset.rows(as_of).order_by(
-        "-agreement__period_start",
+        # The plans, latest first; then each partnership's actions arising outside any plan.
+        F("agreement__period_start").desc(nulls_last=True),
         "agreement__board__name",
         "agreement_id",
+        _ARISING_BOARD,
         # Actions arising from meetings have no theme: they come after the plan's themes.
         F("theme__position").asc(nulls_last=True),
         "theme_id",
@@ -119,7 +132,7 @@ def decorate_rows(actions, user) -> list[Action]:
     for action in actions:
         # A superseded year is the record of that year: its open actions were carried
         # forward or closed at roll-over, so the list does not offer to update them.
-        action.user_can_update = action.agreement.status != Agreement.Status.SUPERSEDED and (
+        action.user_can_update = action.plan_status != Agreement.Status.SUPERSEDED and (
             can_update(user, action, lead_rows=list(action.leads.all()))
         )
         rows.append(action)
@@ -134,16 +147,23 @@ class ThemeGroup:
 
 @dataclass
 class AgreementGroup:
+    """A plan's rows; or, with no agreement, a partnership's actions arising outside any plan."""
+
     agreement: object
+    board: object
     themes: list[ThemeGroup] = field(default_factory=list)
+
+    @property
+    def key(self):
+        return (self.agreement and self.agreement.pk, self.board.pk)
 
 
 def group_by_agreement_and_theme(actions) -> list[AgreementGroup]:
     """Rows already ordered by agreement then theme, gathered under their headings."""
     groups: list[AgreementGroup] = []
     for action in actions:
-        if not groups or groups[-1].agreement.pk != action.agreement_id:
-            groups.append(AgreementGroup(agreement=action.agreement))
+        if not groups or groups[-1].key != (action.agreement_id, action.board.pk):
+            groups.append(AgreementGroup(agreement=action.agreement, board=action.board))
         themes = groups[-1].themes
         label = str(action.theme) if action.theme else (action.theme_as_written or "No theme")
         if not themes or themes[-1].label != label:

@@ -20,9 +20,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance.access import can_edit, can_update
+from governance.access import can_update
 from governance.freshness import page_key
 
+from .edit_services import may_edit_details
 from .forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
 from .models import Action, today
 from .selectors import (
@@ -122,7 +123,8 @@ def action_detail(request, pk):
             "leads": SimpleLazyObject(lambda: list(action_or_404().leads.all())),
             "timeline": SimpleLazyObject(lambda: action_timeline(action_or_404(), user)),
             "user_can_update": SimpleLazyObject(lambda: action_or_404().user_can_update),
-            "user_can_edit": SimpleLazyObject(lambda: can_edit(user, action_or_404())),
+            # The edit page's own rule: a superseded year's actions are offered to nobody.
+            "user_can_edit": SimpleLazyObject(lambda: may_edit_details(user, action_or_404())),
         },
     )
 

@@ -1,14 +1,17 @@
 """Shared fixtures, named after the people who use the tracker."""
 
 import copy
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from actions.models import Action
 from governance.freshness import mark_changed
 from governance.models import Body, Organisation, Role
 from plans.importer import load_agreement_file
@@ -19,6 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "worcestershire"
 YEAR_FILES = [FIXTURES / "2017-18.json", FIXTURES / "2018-19.json"]
+WATFORD = FIXTURES.parent / "watford"
 
 
 # The rows (history included) that loading the real files wrote, kept after the first load so
@@ -68,6 +72,28 @@ def worcestershire(db):
         if not _LOADED_ROWS:
             _LOADED_ROWS.extend(_snapshot_rows())
     return Body.objects.get(short_name="SCB")
+
+
+@pytest.fixture
+def arising_in_july_2019(worcestershire):
+    """The three actions arising at the board's meeting of 31 July 2019, as the shipped
+    meetings file gives them: outside any plan (action.agreement is None), none was in force."""
+    load_agreement_file(FIXTURES / "meetings.json")
+    arising = list(Action.objects.filter(agreement=None).order_by("reference"))
+    assert [action.reference for action in arising] == ["M190731-1", "M190731-2", "M190731-3"]
+    return arising
+
+
+@pytest.fixture
+def shipped_data(worcestershire, settings):
+    """Everything `make run` loads: both partnerships' plans, their meetings and the demo
+    accounts (which exist, and may sign in, only with DEBUG on)."""
+    load_agreement_file(WATFORD / "2016-17.json")
+    load_agreement_file(FIXTURES / "meetings.json")
+    load_agreement_file(WATFORD / "meetings.json")
+    settings.DEBUG = True
+    call_command("seed_demo_users", stdout=io.StringIO())
+    return worcestershire
 
 
 @pytest.fixture

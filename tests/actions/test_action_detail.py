@@ -299,3 +299,40 @@ def test_an_update_dated_in_the_past_still_shows_as_latest_when_it_is(client, of
         summary_row(response, "Latest update")
     )
     assert "Off track" in text(summary_row(response, "Status"))
+
+
+# --- An action arising outside any plan (the shipped July 2019 meeting's) ----------------------
+
+
+@pytest.mark.parametrize("who", ["chair", "coordinator"])
+def test_an_action_arising_outside_any_plan_has_its_page(
+    client, arising_in_july_2019, who, request
+):
+    """Was a 500 for the chair and the coordinator: the page read its plan's status."""
+    client.force_login(request.getfixturevalue(who))
+    target = arising_in_july_2019[0]
+
+    response = client.get(url(target))
+
+    assert response.status_code == 200
+    page = text(response.content.decode())
+    assert "Arising at the SCB meeting of 31 July 2019" in page
+    assert f"{target.reference}: The Board would be updated" in page
+    assert "None: it arose at a meeting of the Worcestershire Safer Communities Board" in text(
+        summary_row(response, "Agreement")
+    )
+    # The coordinator keeps it up to date and may change it; the chair reads it.
+    offers = [reverse("actions:action_update", args=[target.pk]), "Edit the action"]
+    html = response.content.decode()
+    assert all((offer in html) == (who == "coordinator") for offer in offers)
+
+
+def test_a_superseded_years_action_offers_no_change_that_would_be_refused(client, coordinator):
+    """The page offered "Edit the action" on 2017-18's actions, and the edit page refused."""
+    client.force_login(coordinator)
+    old = action("A4", YEAR_2017)
+
+    assert "Edit the action" not in client.get(url(old)).content.decode()
+    refused = client.get(reverse("actions:action_edit", args=[old.pk]))
+    assert refused.status_code == 403
+    assert "superseded agreement, which is kept as it was" in refused.content.decode()

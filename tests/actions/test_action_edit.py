@@ -335,3 +335,39 @@ def test_the_service_refuses_a_lead_of_another_partnership(blue_light, coordinat
         )
     assert "FABC is not part of this partnership" in error.value.message_dict["leads"][0]
     assert _state(blue_light) == before
+
+
+def test_the_coordinator_changes_an_action_arising_outside_any_plan(
+    client, arising_in_july_2019, coordinator
+):
+    """Its edit page was a 500 (a link back to a plan it has not); a new timescale is read
+    from the meeting that agreed it, there being no plan year to read it from."""
+    target = arising_in_july_2019[0]
+    client.force_login(coordinator)
+    url = reverse("actions:action_edit", args=[target.pk])
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Arising at the SCB meeting of 31 July 2019" in html
+    assert "The action arose at a meeting, outside any plan: say why it changes." in html
+    assert f'href="{reverse("actions:action_detail", args=[target.pk])}"' in html
+
+    response = client.post(
+        url,
+        _post_data(
+            target,
+            theme="",  # actions arising at a meeting have none
+            timescale="By December",
+            reason="The board asked for it before the new year",
+            agreed_on="2019-08-01",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("actions:action_detail", args=[target.pk])
+    assert "Action M190731-1 was changed." in client.get(response["Location"]).content.decode()
+    target.refresh_from_db()
+    assert target.timescale == "By December"
+    assert target.due_date == datetime.date(2019, 12, 31)

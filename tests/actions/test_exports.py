@@ -161,3 +161,28 @@ def test_exports_run_a_fixed_number_of_queries(client, url):
     big_queries = queries_for(client, f"{url}?agreement={big.pk}&as_of=2019-04-01")
     assert small_queries == big_queries
     assert big_queries <= 12
+
+
+@pytest.mark.parametrize("who", ["chair", "coordinator"])
+def test_every_plans_csv_and_xlsx_hold_the_actions_arising_outside_any_plan(
+    client, arising_in_july_2019, who, request
+):
+    """The all-plans CSV stopped part-way and the XLSX was a 500 at the first action of the
+    July 2019 meeting, which has no plan to name in the first column."""
+    client.force_login(request.getfixturevalue(who))
+    every_plan = {"agreement": "", "as_of": "2019-08-01"}
+    expected = Action.objects.count()
+
+    rows = csv_rows(client.get(CSV, every_plan))
+    sheet = load_workbook(io.BytesIO(client.get(XLSX, every_plan).content)).active
+
+    assert len(rows) == expected
+    assert sheet.max_row == expected + 1  # and the header
+    arising = [row for row in rows if row["Reference"].startswith("M190731-")]
+    assert [(row["Agreement"], row["Reference"]) for row in arising] == [
+        ("SCB, arising at the SCB", "M190731-1"),
+        ("SCB, arising at the SCB", "M190731-2"),
+        ("SCB, arising at the SCB", "M190731-3"),
+    ]
+    workbook_rows = [[cell.value for cell in r] for r in sheet.iter_rows(min_row=2)]
+    assert ["SCB, arising at the SCB", "M190731-1"] in [r[:2] for r in workbook_rows]

@@ -388,3 +388,28 @@ def test_earlier_plans_are_shown_as_superseded_and_not_offered_for_update(client
     assert reverse("actions:action_update", args=[old.pk]) not in response.content.decode()
     current = client.get(URL).content.decode()
     assert reverse("actions:action_update", args=[action("A1").pk]) in current
+
+
+@pytest.mark.parametrize("who", ["chair", "coordinator"])
+def test_every_plan_lists_the_actions_arising_outside_any_plan_last(
+    client, arising_in_july_2019, who, request
+):
+    """ "All plans" was a 500 once the July 2019 meeting's actions were loaded: they have no
+    plan, and the list grouped its rows by plan."""
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(URL, ALL_PLANS)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    headings = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h)).strip()
+        for h in re.findall(r'<h2 class="govuk-heading-l[^"]*">(.*?)</h2>', html, re.S)
+    ]
+    assert headings == [
+        "Worcestershire Safer Communities Board Community Safety Agreement 2018 to 2019 (2018-19)",
+        "Worcestershire Safer Communities Board Community Safety Agreement 2017 to 2018 (2017-18)",
+        "Worcestershire Safer Communities Board Actions arising at meetings, outside any plan",
+    ]
+    for arising in arising_in_july_2019:
+        assert row(response, arising).startswith(f"{arising.reference} of arising at the SCB")

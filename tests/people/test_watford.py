@@ -1,26 +1,16 @@
 """Watford's plan ships beside Worcestershire's, with demo accounts, and neither partnership
 sees anything of the other."""
 
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action
 from governance.models import Body, Meeting
-from plans.importer import load_agreement_file
-
-WATFORD = Path(__file__).resolve().parent.parent.parent / "fixtures" / "watford"
 
 
 @pytest.fixture
-def watford(worcestershire, settings):
-    load_agreement_file(WATFORD / "2016-17.json")
-    load_agreement_file(WATFORD / "meetings.json")
-    # Demo accounts exist, and may sign in, only with DEBUG on.
-    settings.DEBUG = True
-    call_command("seed_demo_users")
+def watford(shipped_data):
+    """`make run`'s data: both partnerships and their demo accounts (tests/conftest.py)."""
     return Body.objects.get(short_name="Watford CSP")
 
 
