@@ -30,6 +30,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from actions.models import Action, ActionLead, ProgressUpdate, Status
 from actions.timescales import parse_timescale
@@ -472,6 +473,7 @@ class _Partnership:
         p, place = self.prefix, self.place
         board = Body(
             short_name=f"{p} SCB",
+            slug=slugify(f"{p} SCB"),  # bulk_create skips Body.save(), which makes it
             name=f"{place} Safer Communities Board",
             kind=Body.Kind.BOARD,
             statutory=True,
@@ -495,6 +497,7 @@ class _Partnership:
         bodies = {
             key: Body(
                 short_name=f"{p} {key}",
+                slug=slugify(f"{p} {key}"),
                 name=name,
                 kind=kind,
                 statutory=statutory,

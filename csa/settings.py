@@ -89,9 +89,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "governance.access.PartnershipMiddleware",
     # Reads the data stamp once a request, for every cached part (governance.freshness).
     "governance.freshness.FreshnessMiddleware",
+    # The partnership in the address: /p/<slug>/... (governance.middleware).
+    "governance.middleware.PartnershipMiddleware",
     "governance.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

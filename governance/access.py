@@ -33,18 +33,14 @@ class UserAccess:
     body_ids: frozenset[int] = frozenset()
     is_admin: bool = False
     board_names: tuple[str, ...] = field(default_factory=tuple)
-    # Every partnership the user has a role in, as (board id, name), the chosen one among
-    # them: the header's switch. The sets above hold the chosen partnership only.
-    partnerships: tuple[tuple[int, str], ...] = field(default_factory=tuple)
+    # Every partnership the user has a role in, as (board id, name, slug): the header's links.
+    # The sets above hold one partnership only: the one in the address (chosen_board_id),
+    # else the first.
+    partnerships: tuple[tuple[int, str, str], ...] = field(default_factory=tuple)
     chosen_board_id: int | None = None
     # hidden_bodies(user), as ids: read once with the rest, so that the restricted rule is
     # a list of ids in each visibility check rather than a subquery to plan every time.
     hidden_body_ids: frozenset[int] = frozenset()
-
-
-# Where the partnership a person in several has chosen is kept (set by switch_partnership,
-# read by PartnershipMiddleware onto the user before anything asks access_for).
-SESSION_PARTNERSHIP_KEY = "partnership"
 
 
 def access_for(user) -> UserAccess:
@@ -69,17 +65,27 @@ def access_for(user) -> UserAccess:
 
 def _work_out_access(user) -> UserAccess:
     """Read from the roles, the person and their memberships: three queries."""
-    roles = list(Role.objects.filter(user=user).values_list("board_id", "kind", "board__name"))
-    partnerships = tuple(sorted({(board, name) for board, _, name in roles}, key=_by_name))
-    chosen = None
-    if len(partnerships) > 1:
-        # One partnership at a time: the one chosen in this session, else the first.
-        wanted = getattr(user, "_csa_partnership_id", None)
-        ids = [board for board, _ in partnerships]
-        chosen = wanted if wanted in ids else ids[0]
-        roles = [role for role in roles if role[0] == chosen]
-    elif partnerships:
+    rows = Role.objects.filter(user=user).values_list(
+        "board_id", "kind", "board__name", "board__slug"
+    )
+    roles = [(board, kind, name) for board, kind, name, _ in rows]
+    partnerships = tuple(sorted({(b, name, slug) for b, _, name, slug in rows}, key=_by_name))
+    # One partnership at a time: the one in the address (PartnershipMiddleware), else the first.
+    chosen = getattr(user, "_csa_partnership_id", None)
+    if user.is_superuser and chosen is not None:
+        # An admin in a partnership's address sees and does there what its coordinator does;
+        # across partnerships (addresses without one) they see everything.
+        board = Body.objects.filter(pk=chosen).values_list("name", flat=True).first()
+        return UserAccess(
+            board_ids=frozenset({chosen}),
+            coordinator_board_ids=frozenset({chosen}),
+            board_names=(board or "",),
+            partnerships=partnerships,
+            chosen_board_id=chosen,
+        )
+    if chosen is None and partnerships:
         chosen = partnerships[0][0]
+    roles = [role for role in roles if role[0] == chosen]
     person = _person_of(user)
     body_ids = (
         frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
@@ -108,28 +114,19 @@ def _by_name(partnership):
     return (partnership[1], partnership[0])
 
 
-def choose_partnership(request, board_id: int) -> bool:
-    """Show `board_id`'s partnership from now on in this session, if the user is in it."""
-    if board_id not in {board for board, _ in access_for(request.user).partnerships}:
-        return False
-    request.session[SESSION_PARTNERSHIP_KEY] = board_id
-    request.user._csa_partnership_id = board_id
-    if hasattr(request.user, "_csa_access"):
-        del request.user._csa_access  # worked out again, for the chosen partnership
-    return True
-
-
-class PartnershipMiddleware:
-    """Tells access_for which partnership a person in several has chosen (see UserAccess)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        chosen = request.session.get(SESSION_PARTNERSHIP_KEY)
-        if chosen is not None:
-            request.user._csa_partnership_id = chosen
-        return self.get_response(request)
+def partnership_of_address(user, slug: str) -> int | None:
+    """The id of the partnership (its board) whose address part is `slug`, if the user may open
+    it: they have a role in it, or are an admin. None otherwise (a 404: whether another
+    partnership exists is not the user's to know). Kept under the data stamp."""
+    key = ":".join(("address", current_stamp(), str(user.pk), slug))
+    found = cache.get(key)
+    if found is None:
+        boards = Body.objects.filter(slug=slug, partnership__isnull=True)
+        if not user.is_superuser:
+            boards = boards.filter(roles__user=user)
+        found = boards.values_list("pk", flat=True).first() or 0
+        cache.set(key, found)
+    return found or None
 
 
 class Reader:

@@ -5,25 +5,28 @@ from .access import access_for
 
 def site(request):
     """The header: the service's name, the partnership shown and, for a person in several
-    partnerships, the others they can switch to (one partnership at a time)."""
+    partnerships, links to the others (each partnership's pages have their own address)."""
     partnership_name = None
-    partnerships = ()
-    chosen = None
+    others = []
     manages_people = False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         access = access_for(user)
         names = access.board_names
         partnership_name = names[0] if len(names) == 1 else None
-        partnerships = access.partnerships if len(access.partnerships) > 1 else ()
-        chosen = access.chosen_board_id
+        outside = getattr(request, "outside_prefix", "/")
+        others = [
+            (name, f"{outside}p/{slug}/")
+            for pk, name, slug in access.partnerships
+            if pk != access.chosen_board_id and len(access.partnerships) > 1
+        ]
         manages_people = access.is_admin or bool(access.coordinator_board_ids)
     return {
         "site_name": settings.SITE_NAME,
         # Django's auth views put the host's name in `site_name`; pages use this one.
         "service_name": settings.SITE_NAME,
         "partnership_name": partnership_name,
-        "other_partnerships": [(pk, name) for pk, name in partnerships if pk != chosen],
+        "other_partnerships": others,
         "manages_people": manages_people,
         # How long a cached part of a page ({% cache %}) is kept at most (governance.freshness).
         "page_cache_seconds": settings.CACHES["default"].get("TIMEOUT", 300),

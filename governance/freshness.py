@@ -10,6 +10,7 @@ holds:
   transaction commits: the process that made a change never serves the page it changed from
   before, even inside a transaction (a test, or a request that writes then reads);
 - the day (governance.clock.today): overdue, due soon and stale move on at midnight;
+- the partnership in the address (governance.middleware.PartnershipMiddleware);
 - the viewer: what a person may see, and which buttons they get, follow from who they are and
   the data (memberships and roles are data too), so one person's part is never served to
   another, and a change of membership changes the stamp.
@@ -103,7 +104,11 @@ class FreshnessMiddleware:
 
 def page_key(user, *parts) -> str:
     """The cache key of a page part for this viewer, now: see the module's docstring."""
-    return ":".join(str(part) for part in (current_stamp(), today().isoformat(), user.pk, *parts))
+    # The partnership in the address: a person in several sees each one's own page.
+    partnership = getattr(user, "_csa_partnership_id", "") or ""
+    return ":".join(
+        str(part) for part in (current_stamp(), today().isoformat(), user.pk, partnership, *parts)
+    )
 
 
 def _on_change(sender, **kwargs):

@@ -7,7 +7,16 @@ sent `Cache-Control: private, no-store`. Public views (sign-in, the health check
 they are.
 """
 
+import re
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import Resolver404, get_script_prefix, resolve, reverse, set_script_prefix
 from django.utils.cache import patch_cache_control
+
+from .access import access_for, partnership_of_address
 
 
 class PrivateCacheMiddleware:
@@ -25,3 +34,96 @@ class PrivateCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # The flag that django.contrib.auth's LoginRequiredMiddleware reads (login_not_required).
         request._view_needs_sign_in = getattr(view_func, "login_required", True)
+
+
+# /p/<slug>/...: a partnership's pages. The slug is the board's (Body.slug).
+PARTNERSHIP_ADDRESS = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?$")
+# The end of the script prefix the door sets: taken off, it is the prefix outside any.
+OWN_PREFIX = re.compile(r"p/[-a-zA-Z0-9_]+/$")
+# The URL namespaces of a partnership's pages: the dashboard, lists and actions, its plans,
+# its bodies and meetings. Other pages (the account, calendar feeds, invitations, the admin,
+# the People pages, which name their partnership by id) are the same in every partnership.
+PARTNERSHIP_NAMESPACES = frozenset({"actions", "csa", "governance"})
+PARTNERSHIP_PAGES = frozenset(
+    {"reminders:round_create", "reminders:round_detail", "reminders:round_remind"}
+)
+
+
+class PartnershipMiddleware:
+    """The one door to a partnership's pages: the partnership is in the address.
+
+    /p/scb/dashboard/ is the SCB's dashboard for everyone who may open it, whatever they did
+    before; for anyone else it does not exist (404). The door tells access_for which
+    partnership the request is in, and makes every link the page draws (reverse, {% url %})
+    an address in the same partnership, by serving the rest of the path under the script
+    prefix /p/scb/. A page of a partnership asked for without one (an old link) is served to
+    a person in one partnership and to an admin (every partnership's, across them); a person
+    in several is asked which.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = PARTNERSHIP_ADDRESS.match(request.path_info)
+        if match is None:
+            return self._without_partnership(request)
+        slug, rest = match["slug"], match["rest"] or "/"
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        board_id = partnership_of_address(user, slug)
+        if board_id is None:
+            raise Http404("No partnership of yours has this address.")
+        user._csa_partnership_id = board_id
+        if hasattr(user, "_csa_access"):
+            del user._csa_access
+        request.partnership_id = board_id
+        request.path_info = rest
+        outside = get_script_prefix()
+        request.outside_prefix = outside
+        set_script_prefix(f"{outside}p/{slug}/")
+        try:
+            return self.get_response(request)
+        finally:
+            set_script_prefix(outside)
+
+    def _without_partnership(self, request):
+        user = request.user
+        request.outside_prefix = get_script_prefix()
+        if not user.is_authenticated or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        partnerships = access_for(user).partnerships
+        if request.path_info == "/" and not user.is_superuser and len(partnerships) == 1:
+            return redirect(partnership_address(partnerships[0][2], "/"))
+        if len(partnerships) > 1 and not user.is_superuser and _in_a_partnership(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('people:partnership_choose')}?{query}")
+        return self.get_response(request)
+
+
+def partnership_address(slug: str, rest: str = "/") -> str:
+    """The address of `rest` (a path from the site's root) in the partnership `slug`."""
+    return f"{_outside_prefix()}p/{slug}{rest}"
+
+
+def address_in(slug: str, viewname: str, *args) -> str:
+    """reverse(viewname, args) in the partnership `slug`, from within a partnership's address
+    or outside any."""
+    return partnership_address(slug, "/" + reverse(viewname, args=args)[len(get_script_prefix()) :])
+
+
+def _outside_prefix() -> str:
+    """The script prefix outside any partnership's address."""
+    prefix = get_script_prefix()
+    return OWN_PREFIX.sub("", prefix)
+
+
+def _in_a_partnership(request) -> bool:
+    if request.path_info == "/":
+        return True
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.namespace in PARTNERSHIP_NAMESPACES or match.view_name in PARTNERSHIP_PAGES

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .history import HistorySource
@@ -95,6 +96,9 @@ class Body(models.Model):
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, unique=True)
+    # The partnership's part of its pages' addresses (/p/<slug>/...): made once from the short
+    # name and never changed with it, so that a link stays good.
+    slug = models.SlugField(max_length=70, blank=True, default="", editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     statutory = models.BooleanField(default=False)
     area = models.CharField(max_length=200, blank=True)
@@ -127,9 +131,19 @@ class Body(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "bodies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=~Q(slug=""), name="body_unique_slug"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(self.short_name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.short_name,)
@@ -158,6 +172,21 @@ class Body(models.Model):
                     )
                 }
             )
+
+
+def free_slug(short_name: str, *, exclude_pk=None) -> str:
+    """A slug of the short name that no other body has ("watford-csp", then "watford-csp-2")."""
+    base = slugify(short_name)[:60] or "partnership"
+    taken = set(
+        Body.objects.exclude(pk=exclude_pk)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 class ReportingLineManager(models.Manager):

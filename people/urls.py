@@ -24,6 +24,6 @@ urlpatterns = [
         name="deactivate",
     ),
     path("partnerships/new/", views.partnership_add, name="partnership_add"),
-    path("partnerships/switch/", views.partnership_switch, name="partnership_switch"),
+    path("partnerships/choose/", views.partnership_choose, name="partnership_choose"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.access import access_for, can_manage_people, choose_partnership
+from governance.access import access_for, can_manage_people
+from governance.middleware import address_in, partnership_address
 from governance.models import Body, Membership, Role
 from governance.selectors import partnership_bodies
 from govuk.forms import add_service_errors
@@ -89,9 +91,13 @@ def people(request, board_id):
         .select_related("organisation", "body", "invited_by")
         .order_by("email")
     )
+    # An admin goes to another partnership's People page in that partnership's address.
     boards = (
-        Body.objects.filter(partnership__isnull=True).order_by("name")
-        if access_for(request.user).is_admin
+        [
+            (other, address_in(other.slug, "people:people", other.pk))
+            for other in Body.objects.filter(partnership__isnull=True).order_by("name")
+        ]
+        if request.user.is_superuser
         else []
     )
     return render(
@@ -378,25 +384,33 @@ def invitation_accept(request, token):
 
 def _welcome(request, user, invitation):
     login(request, user, backend="governance.auth.SignInBackend")
-    choose_partnership(request, invitation.board_id)
     messages.success(
         request,
         f"Welcome to {invitation.board.name}. You sign in with your email address, {user.email}.",
     )
-    return redirect("actions:dashboard")
+    return redirect(address_in(invitation.board.slug, "actions:dashboard"))
 
 
 # --- Choosing a partnership ----------------------------------------------------------------
 
 
-@require_POST
-def partnership_switch(request):
-    try:
-        board_id = int(request.POST.get("partnership", ""))
-    except ValueError:
-        board_id = None
-    _refuse_unless(
-        board_id is not None and choose_partnership(request, board_id),
-        "You have no role in that partnership.",
+@require_GET
+def partnership_choose(request):
+    """Which partnership: each has its own address (/p/<slug>/...). An old link to a
+    partnership's page brings a person in several here, with the page to open in the one they
+    choose; an admin may open any."""
+    wanted = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts=None) or not wanted.startswith(
+        "/"
+    ):
+        wanted = "/"
+    if request.user.is_superuser:
+        boards = Body.objects.filter(partnership__isnull=True).order_by("name")
+        choices = [(board.name, board.slug) for board in boards]
+    else:
+        choices = [(name, slug) for _, name, slug in access_for(request.user).partnerships]
+    return render(
+        request,
+        "people/partnership_choose.html",
+        {"choices": [(name, partnership_address(slug, wanted)) for name, slug in choices]},
     )
-    return redirect("actions:my_actions")

@@ -99,6 +99,7 @@ TRACKER_OWNED_ACTION_FIELDS = {"status", "version", "loaded_version"}
 # Set by the tracker, never by a file (a status a file gives becomes a progress update).
 NOT_IN_FILES = {
     "actions.action": {"version", "loaded_version"},
+    "governance.body": {"slug"},  # made from the short name when the body is created
 }
 # What a record may hold besides its fields: nothing else is silently ignored.
 RECORD_KEYS = {"model", "fields"}

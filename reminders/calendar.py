@@ -3,9 +3,10 @@
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from .mail import action_url
 
 
 def feed(*, name: str, actions) -> bytes:
@@ -18,7 +19,7 @@ def feed(*, name: str, actions) -> bytes:
     stamp = timezone.now()
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     for action in actions:
-        url = f"{settings.SITE_URL}{reverse('actions:action_detail', args=[action.pk])}"
+        url = action_url(action)
         event = Event()
         # Stable across downloads, so that a calendar updates the event instead of adding one.
         event.add("uid", f"action-{action.pk}@{host}")

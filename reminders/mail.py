@@ -10,17 +10,21 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from governance.middleware import address_in
+
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    # SITE_URL holds any script prefix the site is served under; the path is from the root.
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def update_url(action) -> str:
-    return absolute(reverse("actions:action_update", args=[action.pk]))
+    return absolute(address_in(action.board.slug, "actions:action_update", action.pk))
 
 
 def action_url(action) -> str:
-    return absolute(reverse("actions:action_detail", args=[action.pk]))
+    """In the action's partnership's address, so that it opens there for anyone."""
+    return absolute(address_in(action.board.slug, "actions:action_detail", action.pk))
 
 
 def compose(*, user, subject: str, template: str, context: dict) -> EmailMultiAlternatives:

@@ -49,7 +49,10 @@ def listed_descriptions(response):
 def test_home_goes_to_my_actions(client, officer_wcc_ph):
     client.force_login(officer_wcc_ph)
 
-    assert client.get("/")["Location"] == reverse("actions:my_actions") == URL
+    # The landing page is the partnership's own (issue 24), whose home is My actions.
+    assert client.get("/")["Location"] == "/p/scb/"
+    assert client.get("/p/scb/")["Location"] == f"/p/scb{URL}"
+    assert client.get(f"/p/scb{URL}").status_code == 200
 
 
 def test_an_officer_sees_what_their_organisation_leads(client, officer_wcc_ph):

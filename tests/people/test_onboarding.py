@@ -64,7 +64,8 @@ def test_add_partnership_sends_an_invitation_that_signs_the_coordinator_in(
     assert token not in invitation.token_hash  # only a hash is kept
 
     link, response = _accept(client, mail, name="Casey Coordinator")
-    assert response["Location"] == reverse("actions:dashboard")
+    # Into the partnership's own address (issue 24).
+    assert response["Location"] == f"/p/{board.slug}" + reverse("actions:dashboard")
     user = get_user_model().objects.get(email="Coordinator@example.org")
     assert Role.objects.filter(user=user, board=board, kind=Role.Kind.COORDINATOR).exists()
     assert user.person.name == "Casey Coordinator"

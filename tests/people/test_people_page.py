@@ -211,5 +211,9 @@ def test_an_existing_account_accepts_a_second_partnership_after_signing_in(
     assert Role.objects.filter(
         user=officer_police, board=other_board, kind=Role.Kind.CHAIR
     ).exists()
-    html = client.get(reverse("actions:my_actions")).content.decode()
+    html = client.get(f"/p/{other_board.slug}" + reverse("actions:my_actions")).content.decode()
     assert "Switch to Worcestershire Safer Communities Board" in html
+    # Now in two partnerships: an address without one asks which.
+    assert client.get(reverse("actions:my_actions"))["Location"].startswith(
+        reverse("people:partnership_choose")
+    )

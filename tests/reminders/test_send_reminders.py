@@ -47,14 +47,15 @@ def test_the_wcc_ph_officer_is_mailed_about_the_2018_19_actions_they_lead(
     assert "June 2018 (New CTLP), due 30 June 2018" in text
     assert "2017-18" not in text and "2017 to 2018" not in text
     assert "Community Safety Agreement 2018 to 2019" in text
-    # The service, why, a link to change it and one to each update form, all absolute.
+    # The service, why, a link to change it and one to each update form, all absolute, in
+    # the partnership's own address.
     assert message["Subject"].startswith("Community Safety Action Plans: 6 actions")
     assert "Why you receive this: you lead these actions" in text
     assert "https://tracker.example.org/account/reminders/" in text
     a7 = action_2018("A7")
-    assert f"https://tracker.example.org/actions/{a7.pk}/update/" in text
+    assert f"https://tracker.example.org/p/scb/actions/{a7.pk}/update/" in text
     html = html_of(message)
-    assert f'href="https://tracker.example.org/actions/{a7.pk}/update/"' in html
+    assert f'href="https://tracker.example.org/p/scb/actions/{a7.pk}/update/"' in html
     assert 'href="https://tracker.example.org/account/reminders/"' in html
     assert message["Auto-Submitted"] == "auto-generated"
 
