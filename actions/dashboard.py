@@ -134,7 +134,10 @@ def dashboard(request):
     status = remembered(f"dashboard-status:{cache_key}", lambda: worked_out()[1])
     context = lazy_context(worked_out, DASHBOARD_NAMES)
     return render(
-        request, "dashboard/dashboard.html", {**context, "cache_key": cache_key}, status=status
+        request,
+        "actions/dashboard/dashboard.html",
+        {**context, "cache_key": cache_key},
+        status=status,
     )
 
 
@@ -215,7 +218,7 @@ def action_list(request):
     )
     return render(
         request,
-        "dashboard/action_list.html",
+        "actions/dashboard/action_list.html",
         {**context, "cache_key": cache_key, "invalid": status == 400},
         status=status,
     )
@@ -233,7 +236,9 @@ def action_export(request, fmt):
         raise Http404("We can export the list as CSV or XLSX.")
     filterset = _action_filter(request)
     if not filterset.is_valid():
-        return render(request, "dashboard/action_list.html", _list_context(filterset), status=400)
+        return render(
+            request, "actions/dashboard/action_list.html", _list_context(filterset), status=400
+        )
     as_of = filterset.as_of_date
     agreement = filterset.agreement_chosen
     scope = f"{agreement.board.short_name}-{agreement.year_label}" if agreement else "all"
@@ -285,7 +290,7 @@ def _board_report_context(request):
 
 def board_report(request):
     ok, context = _board_report_context(request)
-    return render(request, "dashboard/report.html", context, status=200 if ok else 400)
+    return render(request, "actions/dashboard/report.html", context, status=200 if ok else 400)
 
 
 def pdf_available() -> bool:
@@ -301,8 +306,10 @@ def board_report_pdf(request):
         raise Http404("PDF output needs WeasyPrint, which is not installed here.")
     ok, context = _board_report_context(request)
     if not ok or context.get("agreement") is None:
-        return render(request, "dashboard/report.html", context, status=400 if not ok else 200)
-    html = render_to_string("dashboard/report.html", {**context, "for_pdf": True}, request)
+        return render(
+            request, "actions/dashboard/report.html", context, status=400 if not ok else 200
+        )
+    html = render_to_string("actions/dashboard/report.html", {**context, "for_pdf": True}, request)
     agreement = context["agreement"]
     response = HttpResponse(exports.html_to_pdf(html), content_type="application/pdf")
     filename = (

@@ -62,7 +62,7 @@ def action_edit(request, pk):
             messages.success(request, f"Action {action.reference} was changed.")
             if action.agreement_id is None:  # arising at a meeting, outside any plan
                 return redirect("actions:action_detail", pk=action.pk)
-            return redirect("csa:agreement_detail", pk=action.agreement_id)
+            return redirect("plans:agreement_detail", pk=action.agreement_id)
     return render(
         request,
         "actions/action_edit.html",

@@ -98,7 +98,7 @@ def action_detail(request, pk):
     if request.GET.get("at"):
         # "As it stood" is the plan's history view (plans, above this app): by URL name only.
         query = request.GET.urlencode()
-        return redirect(f"{reverse('csa:action_as_of', args=[pk])}?{query}")
+        return redirect(f"{reverse('plans:action_as_of', args=[pk])}?{query}")
     user = request.user
 
     @functools.cache

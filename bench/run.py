@@ -122,13 +122,13 @@ PAGES = [
     Page("export_xlsx", "XLSX export of one agreement", "chair", "actions:action_export",
          kwargs={"fmt": "=xlsx"}, query=(("agreement", "agreement"),), floor=("export",),
          list_like=True),
-    Page("agreement_detail", "Agreement page", "chair", "csa:agreement_detail",
+    Page("agreement_detail", "Agreement page", "chair", "plans:agreement_detail",
          kwargs={"pk": "agreement"}, floor=("sections", "export")),
-    Page("agreement_compare", "Year comparison", "chair", "csa:agreement_compare",
+    Page("agreement_compare", "Year comparison", "chair", "plans:agreement_compare",
          kwargs={"pk": "agreement"}, floor=("compare", "sections")),
-    Page("body_detail", "Body page (the board)", "chair", "governance:body_detail",
+    Page("body_detail", "Body page (the board)", "chair", "meetings:body_detail",
          kwargs={"pk": "board"}, floor=("body", "body_lines", "body_meetings")),
-    Page("partnership_map", "Partnership map", "chair", "governance:partnership_map",
+    Page("partnership_map", "Partnership map", "chair", "meetings:partnership_map",
          floor=("map_bodies", "map_lines")),
 ]  # fmt: skip
 

@@ -16,8 +16,8 @@ urlpatterns = [
     path("accounts/", include("people.reset_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("people.urls", namespace="people")),
-    path("agreements/", include("plans.urls", namespace="csa")),
-    path("governance/", include("meetings.urls", namespace="governance")),
+    path("agreements/", include("plans.urls", namespace="plans")),
+    path("governance/", include("meetings.urls", namespace="meetings")),
     path("", include("reminders.urls", namespace="reminders")),
     path("", include("actions.urls", namespace="actions")),
 ]

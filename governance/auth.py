@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
-# The group that marks the accounts `seed_demo_users` created (meetings.demo). They share a
+# The group that marks the accounts `seed_demo_users` created (people.demo). They share a
 # published password, so they exist for development only.
 DEMO_GROUP = "Demo accounts"
 # Their shared password, printed by `seed_demo_users`: refused with DEBUG off whatever account

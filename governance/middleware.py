@@ -43,7 +43,7 @@ OWN_PREFIX = re.compile(r"p/[-a-zA-Z0-9_]+/$")
 # The URL namespaces of a partnership's pages: the dashboard, lists and actions, its plans,
 # its bodies and meetings. Other pages (the account, calendar feeds, invitations, the admin,
 # the People pages, which name their partnership by id) are the same in every partnership.
-PARTNERSHIP_NAMESPACES = frozenset({"actions", "csa", "governance"})
+PARTNERSHIP_NAMESPACES = frozenset({"actions", "plans", "meetings"})
 PARTNERSHIP_PAGES = frozenset(
     {"reminders:round_create", "reminders:round_detail", "reminders:round_remind"}
 )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "governance"
+app_name = "meetings"
 
 urlpatterns = [
     path("", views.body_list, name="body_list"),

@@ -32,7 +32,7 @@ from .forms import (
 
 
 def _restricted(request, body, status=403):
-    return render(request, "governance/restricted.html", {"body": body}, status=status)
+    return render(request, "meetings/restricted.html", {"body": body}, status=status)
 
 
 def _require_manager(request, body):
@@ -52,13 +52,13 @@ def body_list(request):
     for body in bodies:
         chair = governance_services.current_chair_on(body.chairs.all(), day)
         rows.append({"body": body, "chair": chair})
-    return render(request, "governance/body_list.html", {"rows": rows, "boards": boards})
+    return render(request, "meetings/body_list.html", {"rows": rows, "boards": boards})
 
 
 def body_detail(request, pk):
     body = governance_selectors.get_body_for_user(request.user, pk)
     page = selectors.body_page(body, request.user, today())
-    return render(request, "governance/body_detail.html", {"page": page, "body": body})
+    return render(request, "meetings/body_detail.html", {"page": page, "body": body})
 
 
 def organisation_detail(request, pk):
@@ -66,7 +66,7 @@ def organisation_detail(request, pk):
     context = selectors.organisation_page(organisation, request.user, today())
     return render(
         request,
-        "governance/organisation_detail.html",
+        "meetings/organisation_detail.html",
         {"organisation": organisation, **context},
     )
 
@@ -81,7 +81,7 @@ def partnership_map(request, board_pk=None):
     else:
         board = boards.order_by("name").first()
         if board is None:
-            return render(request, "governance/map.html", {"board": None, "access": access})
+            return render(request, "meetings/map.html", {"board": None, "access": access})
     bodies = list(governance_selectors.partnership_bodies(board).order_by("name"))
     lines = list(
         ReportingLine.objects.filter(from_body__in=bodies, to_body__in=bodies)
@@ -94,7 +94,7 @@ def partnership_map(request, board_pk=None):
     with_lines = {line.from_body_id for line in lines} | {line.to_body_id for line in lines}
     return render(
         request,
-        "governance/map.html",
+        "meetings/map.html",
         {
             "board": board,
             "boards": list(boards.order_by("name")),
@@ -109,7 +109,7 @@ def partnership_map(request, board_pk=None):
 def meeting_detail(request, pk):
     meeting = governance_selectors.get_meeting_for_user(request.user, pk)
     context = selectors.meeting_page(meeting, request.user)
-    return render(request, "governance/meeting_detail.html", {"meeting": meeting, **context})
+    return render(request, "meetings/meeting_detail.html", {"meeting": meeting, **context})
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,8 +126,8 @@ def meeting_create(request, pk):
             form.add_service_errors(error)
         else:
             messages.success(request, f"Meeting of {meeting.date:%-d %B %Y} recorded.")
-            return redirect("governance:meeting_detail", pk=meeting.pk)
-    return render(request, "governance/meeting_form.html", {"body": body, "form": form})
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"body": body, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,10 +150,10 @@ def meeting_action_create(request, pk):
             form.add_service_errors(error, {"leads": "lead_organisations"})
         else:
             messages.success(request, f"Action arising {action.reference} recorded.")
-            return redirect(reverse("governance:meeting_detail", args=[meeting.pk]) + "#arising")
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#arising")
     return render(
         request,
-        "governance/meeting_action_form.html",
+        "meetings/meeting_action_form.html",
         {"meeting": meeting, "form": form, "agreement": agreement},
     )
 
@@ -175,9 +175,9 @@ def meeting_progress_link(request, pk):
         else:
             plural = "" if linked == 1 else "s"
             messages.success(request, f"{linked} progress update{plural} linked to the meeting.")
-            return redirect(reverse("governance:meeting_detail", args=[meeting.pk]) + "#progress")
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#progress")
     return render(
-        request, "governance/meeting_progress_link.html", {"meeting": meeting, "form": form}
+        request, "meetings/meeting_progress_link.html", {"meeting": meeting, "form": form}
     )
 
 
@@ -208,10 +208,10 @@ def meeting_progress_create(request, pk):
             form.add_service_errors(error)
         else:
             messages.success(request, "Progress received at the meeting recorded.")
-            return redirect(reverse("governance:meeting_detail", args=[meeting.pk]) + "#progress")
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#progress")
     return render(
         request,
-        "governance/meeting_progress_form.html",
+        "meetings/meeting_progress_form.html",
         {"meeting": meeting, "form": form, "agreement": agreement},
     )
 
@@ -232,7 +232,7 @@ def agenda(request, pk):
             items=items,
             update_round=round_marks(body=body, meeting_date=meeting_date, user=request.user),
         )
-    return render(request, "governance/agenda.html", context)
+    return render(request, "meetings/agenda.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,7 +255,7 @@ def chair_change(request, pk):
                 request,
                 f"{chair.person.name} chairs the {body.short_name} from {chair.start:%-d %B %Y}.",
             )
-            return redirect("governance:body_detail", pk=body.pk)
+            return redirect("meetings:body_detail", pk=body.pk)
     return render(
-        request, "governance/chair_form.html", {"body": body, "form": form, "current": current}
+        request, "meetings/chair_form.html", {"body": body, "form": form, "current": current}
     )

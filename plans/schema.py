@@ -1,7 +1,7 @@
 """The JSON Schema of a year's file and the README's table of its fields, both built from the
 loader's own models, keys and rules, so that neither drifts from what the loader accepts.
 Tests compare the shipped schema and table with these, and run a set of good and bad files
-through both the schema and the loader (tests/csa/test_schema.py). After a change, write both:
+through both the schema and the loader (tests/plans/test_schema.py). After a change, write both:
 
     .venv/bin/python manage.py shell -v 0 -c "from plans.schema import write; write()"
 """

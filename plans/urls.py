@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "csa"
+app_name = "plans"
 
 urlpatterns = [
     path("", views.agreement_list, name="agreement_list"),

@@ -175,7 +175,7 @@ def agreement_list(request):
     ]
     return render(
         request,
-        "csa/agreement_list.html",
+        "plans/agreement_list.html",
         {"rows": rows, "may_upload": can_load_agreement_files(request.user)},
     )
 
@@ -218,7 +218,7 @@ def agreement_detail(request, pk):
                 "rollover_refused": rollover_problems(agreement) if context["may_manage"] else [],
             }
         )
-    return render(request, "csa/agreement_detail.html", context)
+    return render(request, "plans/agreement_detail.html", context)
 
 
 def agreement_compare(request, pk):
@@ -229,7 +229,7 @@ def agreement_compare(request, pk):
     if agreement.previous_id:
         previous = _get_agreement_for_user(request, agreement.previous_id)
         context["comparison"] = compare_years(previous, agreement, visible=_visible(request.user))
-    return render(request, "csa/agreement_compare.html", context)
+    return render(request, "plans/agreement_compare.html", context)
 
 
 def _compare_dates(request, agreement):
@@ -252,7 +252,7 @@ def _compare_dates(request, agreement):
                 ),
             }
         )
-    return render(request, "csa/agreement_compare_dates.html", context)
+    return render(request, "plans/agreement_compare_dates.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -280,10 +280,10 @@ def agreement_rollover(request, pk):
                 f"The {new.year_label} draft was started from {agreement.year_label}. "
                 "Check its wording, then adopt it.",
             )
-            return redirect("csa:agreement_detail", pk=new.pk)
+            return redirect("plans:agreement_detail", pk=new.pk)
     return render(
         request,
-        "csa/agreement_rollover.html",
+        "plans/agreement_rollover.html",
         {"agreement": agreement, "form": form, "refused": refused},
         status=400 if form.errors else 200,
     )
@@ -302,10 +302,10 @@ def agreement_adopt(request, pk):
             problems = error.messages
         else:
             messages.success(request, f"The {agreement.year_label} agreement is adopted.")
-            return redirect("csa:agreement_detail", pk=agreement.pk)
+            return redirect("plans:agreement_detail", pk=agreement.pk)
     return render(
         request,
-        "csa/agreement_adopt.html",
+        "plans/agreement_adopt.html",
         {"agreement": agreement, "problems": problems},
         status=400 if request.method == "POST" and problems else 200,
     )
@@ -336,7 +336,7 @@ def action_as_of(request, pk):
         )
     return render(
         request,
-        "csa/action_as_of.html",
+        "plans/action_as_of.html",
         {
             "action": action,
             "form": form,
@@ -345,7 +345,7 @@ def action_as_of(request, pk):
             "records": records,
             "first_recorded": first,
             "agreement_url": (
-                reverse("csa:agreement_detail", args=[action.agreement_id])
+                reverse("plans:agreement_detail", args=[action.agreement_id])
                 if action.agreement_id
                 else ""
             ),
@@ -414,10 +414,10 @@ def agreement_upload(request):
         pending = services.agreement_file_store(
             user=request.user, data=upload.read(), filename=upload.name
         )
-        return redirect("csa:agreement_upload_preview", sha256=pending.sha256)
+        return redirect("plans:agreement_upload_preview", sha256=pending.sha256)
     return render(
         request,
-        "csa/agreement_upload.html",
+        "plans/agreement_upload.html",
         {"form": form},
         status=400 if form.is_bound else 200,
     )
@@ -429,7 +429,7 @@ def _preview_page(request, sha256, *, error="", status=200):
     except services.PendingLoadChangedError as changed:
         return render(
             request,
-            "csa/agreement_upload.html",
+            "plans/agreement_upload.html",
             {"form": AgreementFileForm(), "error": str(changed)},
             status=409 if error else 404,
         )
@@ -445,7 +445,7 @@ def _preview_page(request, sha256, *, error="", status=200):
         ]
     return render(
         request,
-        "csa/agreement_upload_preview.html",
+        "plans/agreement_upload_preview.html",
         {
             "pending": pending,
             "report": report,
@@ -473,7 +473,7 @@ def agreement_upload_confirm(request):
     except services.PendingLoadChangedError as changed:
         return render(
             request,
-            "csa/agreement_upload.html",
+            "plans/agreement_upload.html",
             {"form": AgreementFileForm(), "error": str(changed)},
             status=409,
         )
@@ -493,5 +493,5 @@ def agreement_upload_confirm(request):
         + ".",
     )
     if report.agreement_ids:
-        return redirect("csa:agreement_detail", pk=report.agreement_ids[0])
-    return redirect("csa:agreement_list")
+        return redirect("plans:agreement_detail", pk=report.agreement_ids[0])
+    return redirect("plans:agreement_list")

@@ -32,7 +32,7 @@ def test_a_permission_denied_shows_the_site_403_with_its_reason(
     client.force_login(officer_wcc_ph)
     agreement = Agreement.objects.order_by("period_start").last()
 
-    response = client.get(reverse("csa:agreement_rollover", args=[agreement.pk]))
+    response = client.get(reverse("plans:agreement_rollover", args=[agreement.pk]))
 
     html = response.content.decode()
     assert response.status_code == 403

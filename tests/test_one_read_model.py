@@ -145,7 +145,7 @@ def _surfaces(client, user, agreement):
     report = client.get(reverse("actions:board_report"), query).context
     found["report overdue"] = {a.reference for a in report["overdue"]}
     agenda = client.get(
-        reverse("governance:agenda", args=[scb.pk]), {"date": today().isoformat()}
+        reverse("meetings:agenda", args=[scb.pk]), {"date": today().isoformat()}
     ).context
     found["agenda overdue"] = {
         item.action.reference
@@ -190,15 +190,15 @@ def test_nothing_of_the_restricted_era_reaches_a_non_member(client, plan, who, r
 
     a5 = _action("A5")
     assert client.get(reverse("actions:action_detail", args=[a5.pk])).status_code == 404
-    assert client.get(reverse("csa:action_as_of", args=[a5.pk])).status_code == 404
+    assert client.get(reverse("plans:action_as_of", args=[a5.pk])).status_code == 404
     pages = [
         client.get(reverse("actions:my_actions")),
         client.get(reverse("actions:action_list"), {"agreement": plan.pk, "search": "4411"}),
         client.get(reverse("actions:action_export", args=["csv"]), {"agreement": plan.pk}),
         client.get(reverse("actions:board_report"), {"agreement": plan.pk}),
-        client.get(reverse("csa:agreement_detail", args=[plan.pk])),
-        client.get(reverse("csa:agreement_detail", args=[plan.pk]), {"at": today().isoformat()}),
-        client.get(reverse("csa:agreement_compare", args=[plan.pk])),
+        client.get(reverse("plans:agreement_detail", args=[plan.pk])),
+        client.get(reverse("plans:agreement_detail", args=[plan.pk]), {"at": today().isoformat()}),
+        client.get(reverse("plans:agreement_compare", args=[plan.pk])),
     ]
     for response in pages:
         assert response.status_code == 200

@@ -19,7 +19,7 @@ from actions.models import Action, Status
 from actions.services import progress_update_create
 from governance.models import DataStamp, Membership
 from tests.governance.helpers import agreement_2018
-from tests.governance.test_restricted import SECRET, channel, restricted  # noqa: F401 - fixtures
+from tests.meetings.test_restricted import SECRET, channel, restricted  # noqa: F401 - fixtures
 
 
 def _pages(restricted):

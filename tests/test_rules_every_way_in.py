@@ -17,9 +17,9 @@ from django.utils.html import escape
 from actions.models import Action
 from governance.models import Body, Chair, Meeting, Organisation, ReportingLine
 from governance.services import chair_change
-from tests.csa.test_importer_merge import _changed_tables, _tables
 from tests.governance.factories import PersonFactory
 from tests.governance.test_admin_rules import _post, _url
+from tests.plans.test_importer_merge import _changed_tables, _tables
 
 WAYS = ["page", "command", "upload", "admin"]
 
@@ -43,13 +43,13 @@ def _by_upload(client, user, records):
     data = json.dumps(records).encode()
     client.force_login(user)
     response = client.post(
-        reverse("csa:agreement_upload"),
+        reverse("plans:agreement_upload"),
         {"file": SimpleUploadedFile("rule.json", data, content_type="application/json")},
     )
     preview = client.get(response["Location"])
     assert preview.status_code == 400
     confirm = client.post(
-        reverse("csa:agreement_upload_confirm"), {"sha256": hashlib.sha256(data).hexdigest()}
+        reverse("plans:agreement_upload_confirm"), {"sha256": hashlib.sha256(data).hexdigest()}
     )
     assert confirm.status_code == 409
     return preview.content.decode()
@@ -73,7 +73,7 @@ def test_a_meeting_before_its_body_existed(way, scb, client, coordinator, admin_
     before = _tables()
     if way == "page":
         client.force_login(coordinator)
-        url = reverse("governance:meeting_create", args=[scb.pk])
+        url = reverse("meetings:meeting_create", args=[scb.pk])
         text = client.post(url, {"date": "1/11/2018", "title": "Board"}).content.decode()
     elif way == "command":
         text = _by_command(tmp_path, [{"model": "governance.meeting", "fields": record}])
@@ -162,7 +162,7 @@ def test_a_chairs_period_that_overlaps_another(
     before = _tables()
     if way == "page":
         client.force_login(coordinator)
-        url = reverse("governance:chair_change", args=[psg.pk])
+        url = reverse("meetings:chair_change", args=[psg.pk])
         text = client.post(url, {"person": newcomer.pk, "start": "1/6/2019"}).content.decode()
     elif way == "command":
         text = _by_command(tmp_path, [record])

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from csa.models import Agreement
-from tests.csa.test_agreement_upload import year_2019
+from tests.plans.test_agreement_upload import year_2019
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

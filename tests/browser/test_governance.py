@@ -20,7 +20,7 @@ def test_the_map_links_each_body_to_its_page_and_is_accessible(
     live_server, sign_in, assert_accessible, officer_wcc_ph, meeting
 ):
     page = sign_in(officer_wcc_ph)
-    page.goto(f"{live_server.url}{reverse('governance:partnership_map')}")
+    page.goto(f"{live_server.url}{reverse('meetings:partnership_map')}")
     assert page.locator("svg .app-map__body").count() == 14
     assert page.locator("svg .app-map__line").count() == 13
     assert_accessible(page)
@@ -40,7 +40,7 @@ def test_the_scb_page_and_its_meeting_are_accessible(
 ):
     scb = Body.objects.get(short_name="SCB")
     page = sign_in(coordinator)
-    page.goto(f"{live_server.url}{reverse('governance:body_detail', args=[scb.pk])}")
+    page.goto(f"{live_server.url}{reverse('meetings:body_detail', args=[scb.pk])}")
     assert "Dr Frances Howie" in page.inner_text("main")
     assert_accessible(page)
     page.get_by_role("link", name="31 July 2019: Annual Worcestershire County Council").click()
@@ -53,7 +53,7 @@ def test_recording_an_action_arising_with_errors_then_without(
     live_server, sign_in, assert_accessible, coordinator, meeting
 ):
     page = sign_in(coordinator)
-    page.goto(f"{live_server.url}{reverse('governance:meeting_detail', args=[meeting.pk])}")
+    page.goto(f"{live_server.url}{reverse('meetings:meeting_detail', args=[meeting.pk])}")
     page.get_by_role("link", name="Record an action arising").click()
     page.get_by_label("What was agreed").fill("Share the GET SAFE website with schools")
     page.get_by_role("button", name="Save the action").click()

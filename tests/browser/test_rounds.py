@@ -24,7 +24,7 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
         body=scb, date=today() + datetime.timedelta(days=21), title="Quarterly performance"
     )
     page = sign_in(coordinator)
-    page.goto(f"{live_server.url}{reverse('governance:meeting_detail', args=[meeting.pk])}")
+    page.goto(f"{live_server.url}{reverse('meetings:meeting_detail', args=[meeting.pk])}")
     page.get_by_role("link", name="Open an update round").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open an update round")
     assert_accessible(page)

@@ -70,7 +70,7 @@ def test_the_coordinator_changes_the_chair_through_the_page(client, psg, coordin
         name="Jane Newchair", organisation=Organisation.objects.get(short_name="WM Police")
     )
     client.force_login(coordinator)
-    url = reverse("governance:chair_change", args=[psg.pk])
+    url = reverse("meetings:chair_change", args=[psg.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url, {"person": newcomer.pk, "start": "1/9/2018", "reason": "AGM"}, follow=True
@@ -83,7 +83,7 @@ def test_the_coordinator_changes_the_chair_through_the_page(client, psg, coordin
 
 def test_bad_input_on_the_chair_page_names_the_field_and_writes_nothing(client, psg, coordinator):
     client.force_login(coordinator)
-    url = reverse("governance:chair_change", args=[psg.pk])
+    url = reverse("meetings:chair_change", args=[psg.pk])
     response = client.post(url, {"person": "", "start": "31/02/2018"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_bad_input_on_the_chair_page_names_the_field_and_writes_nothing(client, 
 
 
 def test_only_the_coordinator_and_admins_change_chairs(client, psg, officer_wcc_ph, chair):
-    url = reverse("governance:chair_change", args=[psg.pk])
+    url = reverse("meetings:chair_change", args=[psg.pk])
     for user in (officer_wcc_ph, chair):
         client.force_login(user)
         assert client.get(url).status_code == 403
@@ -188,8 +188,8 @@ def test_the_body_page_links_the_coordinator_to_the_chair_change_page(
     client, psg, coordinator, admin_user, officer_wcc_ph, chair
 ):
     # Chairs are changed here, not in the admin (read-only for chairs): the link must be there.
-    change_url = reverse("governance:chair_change", args=[psg.pk])
-    body_url = reverse("governance:body_detail", args=[psg.pk])
+    change_url = reverse("meetings:chair_change", args=[psg.pk])
+    body_url = reverse("meetings:body_detail", args=[psg.pk])
     for user in (coordinator, admin_user):
         client.force_login(user)
         page = client.get(body_url).content.decode()
@@ -211,7 +211,7 @@ def test_the_chair_page_refuses_an_overlapping_period_naming_the_start(client, p
     count = Chair.objects.filter(body=psg).count()
     client.force_login(coordinator)
     response = client.post(
-        reverse("governance:chair_change", args=[psg.pk]),
+        reverse("meetings:chair_change", args=[psg.pk]),
         {"person": PersonFactory(organisation=police).pk, "start": "1/6/2019"},
     )
     page = response.content.decode()

@@ -26,7 +26,7 @@ def test_a_meeting_date_outside_2000_to_2100_is_refused_with_a_message(
     client, psg, coordinator, day
 ):
     client.force_login(coordinator)
-    url = reverse("governance:meeting_create", args=[psg.pk])
+    url = reverse("meetings:meeting_create", args=[psg.pk])
     response = client.post(url, {"date": day, "title": "Out of range"})
     assert response.status_code == 200
     assert "must be between 1 January 2000 and 31 December 2100" in response.content.decode()
@@ -44,7 +44,7 @@ def test_the_service_refuses_an_out_of_range_meeting_date_too(psg):
 )
 def test_meeting_texts_have_a_length_limit_with_a_message(client, psg, coordinator, field, limit):
     client.force_login(coordinator)
-    url = reverse("governance:meeting_create", args=[psg.pk])
+    url = reverse("meetings:meeting_create", args=[psg.pk])
     data = {"date": "12/10/2018", "title": "Long", field: "x" * (limit + 1)}
     response = client.post(url, data)
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_meeting_texts_have_a_length_limit_with_a_message(client, psg, coordinat
 
 def test_a_request_body_over_the_limit_is_refused(client, psg, coordinator):
     client.force_login(coordinator)
-    url = reverse("governance:meeting_create", args=[psg.pk])
+    url = reverse("meetings:meeting_create", args=[psg.pk])
     response = client.post(
         url, {"date": "12/10/2018", "title": "Huge", "minutes": "x" * (3 * 1024 * 1024)}
     )

@@ -52,7 +52,7 @@ def test_saved_and_loaded_minutes_keep_lists(client, scb, coordinator):
     )
     assert "·" not in meeting.minutes and "\xa0" not in meeting.minutes
     client.force_login(coordinator)
-    page = client.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert "<li>a watching brief on the Alliance</li>" in page
     assert "·" not in page and "Ø" not in page
 

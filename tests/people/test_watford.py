@@ -61,8 +61,8 @@ def test_neither_partnership_sees_the_other(watford, client, username, own, othe
         reverse("actions:my_actions"),
         reverse("actions:dashboard"),
         reverse("actions:action_list"),
-        reverse("csa:agreement_list"),
-        reverse("governance:partnership_map"),
+        reverse("plans:agreement_list"),
+        reverse("meetings:partnership_map"),
         reverse("people:people_home"),
     ]
     for url in pages:
@@ -72,7 +72,7 @@ def test_neither_partnership_sees_the_other(watford, client, username, own, othe
         assert own in html, url
         assert other not in html, url
     other_board = Body.objects.get(partnership=None, name__icontains=other)
-    assert client.get(reverse("governance:body_detail", args=[other_board.pk])).status_code == 404
+    assert client.get(reverse("meetings:body_detail", args=[other_board.pk])).status_code == 404
     watford_meeting = Meeting.objects.get(body__short_name="CSP Task Group")
-    meeting_page = client.get(reverse("governance:meeting_detail", args=[watford_meeting.pk]))
+    meeting_page = client.get(reverse("meetings:meeting_detail", args=[watford_meeting.pk]))
     assert meeting_page.status_code == (200 if own == "Watford" else 404)

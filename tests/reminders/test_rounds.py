@@ -120,7 +120,7 @@ def test_the_agenda_and_the_board_report_mark_actions_with_no_update_in_the_roun
     )
     day = scb_meeting.date.isoformat()
 
-    agenda = client.get(reverse("governance:agenda", args=[scb.pk]) + f"?date={day}")
+    agenda = client.get(reverse("meetings:agenda", args=[scb.pk]) + f"?date={day}")
     html = agenda.content.decode()
     assert "1 of 12 actions have been updated since" in html
     assert html.count("No update in the update round") == 11 + 1  # 11 rows and the sentence
@@ -131,7 +131,7 @@ def test_the_agenda_and_the_board_report_mark_actions_with_no_update_in_the_roun
     assert "1 of 12 actions updated since it opened" in html
     assert "No update in the round" in html
 
-    meeting_page = client.get(reverse("governance:meeting_detail", args=[scb_meeting.pk]))
+    meeting_page = client.get(reverse("meetings:meeting_detail", args=[scb_meeting.pk]))
     assert "1 of 12 actions updated since it opened" in meeting_page.content.decode()
 
 
