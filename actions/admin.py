@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
-from .edit_services import REASON_MAX_LENGTH, action_update_details
+from .editing.services import REASON_MAX_LENGTH, action_update_details
 from .models import Action, ActionLead, DueDateMove, PendingUpload, ProgressUpdate
 
 

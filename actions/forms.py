@@ -103,7 +103,7 @@ class MyActionsFilterForm(GovukForm, forms.Form):
 
 
 class ProgressFileForm(GovukForm, forms.Form):
-    """The edited progress spreadsheet (actions.spreadsheet), uploaded for a preview."""
+    """The edited progress spreadsheet (actions.spreadsheet.workbook), uploaded for a preview."""
 
     file = forms.FileField(
         label="Upload your spreadsheet",

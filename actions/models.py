@@ -688,7 +688,7 @@ class DueDateMoveQuerySet(models.QuerySet):
 class DueDateMove(models.Model):
     """The ledger of an action's deadline: each move of its due date, agreed on a day (often a
     board meeting), with who recorded it, when and why. The first move's from_date is the
-    original due date. Written only by actions.edit_services.action_update_details."""
+    original due date. Written only by actions.editing.services.action_update_details."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_date_moves")
     from_date = models.DateField(null=True, blank=True)
@@ -736,7 +736,7 @@ class DueDateMove(models.Model):
 class PendingUpload(models.Model):
     """An uploaded progress spreadsheet between its preview and its confirmation: the rows as
     read, keyed by a hash of the file and its uploader, so that any app process can confirm
-    it. Nothing of it is recorded until actions.upload_services.progress_upload_confirm."""
+    it. Nothing of it is recorded until actions.spreadsheet.services.progress_upload_confirm."""
 
     key = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(

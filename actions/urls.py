@@ -1,7 +1,16 @@
-"""The actions app's pages, gathered from the modules that own them."""
+"""The actions app's pages, gathered from the features that own them: the officer's pages,
+the chair's dashboard and reports, editing an action, and progress by spreadsheet."""
 
-from . import dashboard_urls, edit_urls, officer_urls
+from .dashboard import urls as dashboard_urls
+from .editing import urls as editing_urls
+from .officer import urls as officer_urls
+from .spreadsheet import urls as spreadsheet_urls
 
 app_name = "actions"
 
-urlpatterns = officer_urls.urlpatterns + dashboard_urls.urlpatterns + edit_urls.urlpatterns
+urlpatterns = (
+    officer_urls.urlpatterns
+    + spreadsheet_urls.urlpatterns
+    + dashboard_urls.urlpatterns
+    + editing_urls.urlpatterns
+)

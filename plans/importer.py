@@ -26,7 +26,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F
 from django.utils import timezone
 
-from actions.edit_services import reason_required
+from actions.editing.services import reason_required
 from actions.models import Action, ActionLead, Status
 from actions.services import (
     LeadsChange,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.edit_services import may_edit_details
+from actions.editing.services import may_edit_details
 from actions.models import Action, Status, restricted_from
 from csa.models import Agreement
 from governance.access import (

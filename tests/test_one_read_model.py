@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action, ProgressUpdate, Status
 from actions.services import progress_update_create
 from csa.models import Agreement

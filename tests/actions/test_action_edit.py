@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action
 from actions.services import ActionChangedError
 from csa.models import Agreement

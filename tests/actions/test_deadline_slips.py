@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action, DueDateMove
 from actions.reporting import slips
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from actions.models import Action, PendingUpload, ProgressUpdate, Status
 from actions.services import progress_update_create
-from actions.spreadsheet import HEADERS, LETTER
+from actions.spreadsheet.workbook import HEADERS, LETTER
 
 MY_ACTIONS = reverse("actions:my_actions")
 DOWNLOAD = reverse("actions:progress_download")

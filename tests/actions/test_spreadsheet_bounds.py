@@ -12,7 +12,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from actions.models import Action, PendingUpload, ProgressUpdate, Status, today
-from actions.spreadsheet import LETTER
+from actions.spreadsheet.workbook import LETTER
 from tests.actions.test_progress_spreadsheet import DOWNLOAD, UPLOAD, row_of, year_action
 
 pytestmark = pytest.mark.django_db

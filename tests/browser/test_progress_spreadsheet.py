@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from actions.models import Action
-from actions.spreadsheet import LETTER
+from actions.spreadsheet.workbook import LETTER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action, ActionLead, Status
 from actions.services import progress_update_create
 from csa.models import Agreement, Section

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action, Status
 from actions.services import progress_update_create
 from governance.models import Body, Chair, Organisation, Person

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.edit_services import action_update_details
+from actions.editing.services import action_update_details
 from actions.models import Action, ActionLead, DueDateMove
 from csa.models import Agreement
 from governance.models import Body, Membership, Organisation

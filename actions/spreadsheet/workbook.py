@@ -2,7 +2,7 @@
 
 Only files here: writing the workbook of the actions shown, and reading an edited one into
 plain rows or a message a person can act on. What the rows mean (may this person update that
-action, has it changed since) is decided in actions.upload_services, against the database.
+action, has it changed since) is decided in actions.spreadsheet.services, against the database.
 
 The workbook has one sheet of actions, with the columns below; the "Action id" and "Version"
 columns are hidden, and a hidden sheet says which page the file came from (its scope), so
@@ -31,8 +31,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from governance.text import clean_text
 
-from .models import Status
-from .services import NOTE_MAX_LENGTH
+from ..models import Status
+from ..services import NOTE_MAX_LENGTH
 
 MB = 1024 * 1024
 # What a file may hold. A real plan has tens of actions; the largest file the service writes

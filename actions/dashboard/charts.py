@@ -7,8 +7,8 @@ the patterns with their names, and the page puts the same figures in a table und
 
 from dataclasses import dataclass
 
-from .models import Status
-from .reporting import STATUS_ORDER, MatrixRow
+from ..models import Status
+from ..reporting import STATUS_ORDER, MatrixRow
 
 WIDTH = 960
 LABEL_WIDTH = 300

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .edit_forms import ActionEditForm
-from .edit_services import action_update_details, edit_refusal, may_edit_details, reason_required
-from .models import Action
-from .services import ActionChangedError
+from ..models import Action
+from ..services import ActionChangedError
+from .forms import ActionEditForm
+from .services import action_update_details, edit_refusal, may_edit_details, reason_required
 
 
 def _get_action_for_user(request, pk):

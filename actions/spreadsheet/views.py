@@ -1,6 +1,6 @@
 """Progress by spreadsheet: download the actions shown, upload the edited file, check the
-preview, confirm. The file is read in actions.spreadsheet; the rows are checked and recorded
-in actions.upload_services."""
+preview, confirm. The file is read in actions.spreadsheet.workbook; the rows are checked and
+recorded in actions.spreadsheet.services."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from csa.models import Agreement
 
-from . import upload_services
-from .exports import XLSX_CONTENT_TYPE
-from .forms import ProgressFileForm
-from .models import PendingUpload, today
-from .reporting import agreements_visible_to
-from .spreadsheet import MAX_UPLOAD_BYTES, SpreadsheetError, write_workbook
-from .upload_services import MY_ACTIONS, UploadChangedError
+from ..exports import XLSX_CONTENT_TYPE
+from ..forms import ProgressFileForm
+from ..models import PendingUpload, today
+from ..reporting import agreements_visible_to
+from . import services as upload_services
+from .services import MY_ACTIONS, UploadChangedError
+from .workbook import MAX_UPLOAD_BYTES, SpreadsheetError, write_workbook
 
 
 def _scope_from(request, value) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dashboard
+from . import views as dashboard
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),

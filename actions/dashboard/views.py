@@ -21,11 +21,13 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from csa.models import Agreement
 from governance.freshness import lazy_context, page_key, remembered
 
-from . import charts, exports, hooks, reporting, upload_services
+from .. import exports, hooks, reporting
+from ..forms import ProgressFileForm
+from ..models import Action, today
+from ..paging import OpenEndedPaginator
+from ..spreadsheet import services as upload_services
+from . import charts
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
-from .forms import ProgressFileForm
-from .models import Action, today
-from .paging import OpenEndedPaginator
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -16,10 +16,10 @@ from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from governance.text import clean_text
 
-from .models import Action, DueDateMove, today
-from .partners import partnership_organisations
-from .services import action_leads_set, action_lock, apply_timescale, check_version, party_key
-from .timescales import TimescaleKind, parse_timescale
+from ..models import Action, DueDateMove, today
+from ..partners import partnership_organisations
+from ..services import action_leads_set, action_lock, apply_timescale, check_version, party_key
+from ..timescales import TimescaleKind, parse_timescale
 
 DESCRIPTION_MAX_LENGTH = 2000
 TARGET_MAX_LENGTH = 2000

@@ -2,7 +2,7 @@
 an update, which are unchanged, and what is wrong with the others, by row and column; and the
 confirmation, which records the updates through progress_update_create in one transaction.
 
-The file is read by actions.spreadsheet. Between the preview and the confirmation its rows
+The file is read by actions.spreadsheet.workbook. Between the preview and the confirmation its rows
 are kept in the database (PendingUpload), keyed by a hash of the file and the uploader, so
 that any app process can confirm it.
 """
@@ -18,10 +18,10 @@ from django.utils import timezone
 from csa.models import Agreement
 from governance.access import access_for, can_update
 
-from .models import Action, PendingUpload, ProgressUpdate, Status, today
-from .selectors import latest_update, my_actions
-from .services import ActionChangedError, progress_update_create, validate_update
-from .spreadsheet import Row, SpreadsheetError, read_workbook
+from ..models import Action, PendingUpload, ProgressUpdate, Status, today
+from ..selectors import latest_update, my_actions
+from ..services import ActionChangedError, progress_update_create, validate_update
+from .workbook import Row, SpreadsheetError, read_workbook
 
 MY_ACTIONS = "my-actions"
 PENDING_KEPT_FOR = datetime.timedelta(days=2)

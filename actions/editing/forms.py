@@ -5,7 +5,7 @@ from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from govuk.forms import GovukDateField, GovukForm
 
-from .partners import partnership_organisations
+from ..partners import partnership_organisations
 
 
 class ActionEditForm(GovukForm, forms.Form):

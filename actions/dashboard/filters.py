@@ -16,9 +16,9 @@ from governance.access import access_for
 from governance.models import Body, Organisation
 from govuk.forms import GovukDateField, GovukForm
 
-from . import reporting
-from .models import Action, ActionLead, today
-from .timescales import TimescaleKind
+from .. import reporting
+from ..models import Action, ActionLead, today
+from ..timescales import TimescaleKind
 
 FLAG_CHOICES = [
     ("overdue", "Overdue"),

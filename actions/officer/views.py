@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from governance.access import can_update
 from governance.freshness import page_key
 
-from .edit_services import may_edit_details
-from .forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
-from .models import Action, today
-from .selectors import (
+from ..editing.services import may_edit_details
+from ..forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
+from ..models import Action, today
+from ..selectors import (
     Scope,
     action_for_page,
     action_timeline,
@@ -36,9 +36,9 @@ from .selectors import (
     my_actions_scope,
     themes_for,
 )
-from .selectors import my_actions as my_actions_queryset
-from .services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_create
-from .upload_services import MY_ACTIONS
+from ..selectors import my_actions as my_actions_queryset
+from ..services import NOTE_MAX_LENGTH, ActionChangedError, progress_update_create
+from ..spreadsheet.services import MY_ACTIONS
 
 ACTIONS_PER_PAGE = 100
 SAVED_BY_YOU = (
