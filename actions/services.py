@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.history import SHORT_REASON_LENGTH, delete_recorded, save_recorded
 from governance.models import Organisation
 from governance.text import clean_text, remove_control_characters
 
@@ -73,17 +74,16 @@ def progress_update_create(
             author=author,
             meeting=meeting,
         )
-        update._change_reason = "Progress update recorded"
-        if author is not None:
-            update._history_user = author
-        update.save()
+        save_recorded(update, reason="Progress update recorded", user=author)
         latest = locked.updates.order_by("-date", "-pk").first()
         locked.status = latest.status
         locked.version += 1
-        locked._change_reason = f"Progress update: {update.get_status_display()}"
-        if author is not None:
-            locked._history_user = author
-        locked.save(update_fields=["status", "version"])
+        save_recorded(
+            locked,
+            reason=f"Progress update: {update.get_status_display()}",
+            user=author,
+            update_fields=["status", "version"],
+        )
     action.status, action.version = locked.status, locked.version
     return update
 
@@ -126,19 +126,6 @@ def apply_timescale(action: Action) -> None:
 # --- Creating actions and setting their leads ------------------------------------------------
 
 
-def stamp_history(obj, *, reason: str, user=None, source: str = "", date=None) -> None:
-    """What the next save of `obj` writes into its history row: why, who, where it came from
-    (governance.history: "file" for a year's file) and, for a record a file creates, when the
-    document says it stood."""
-    obj._change_reason = reason[:100]
-    if user is not None:
-        obj._history_user = user
-    if source:
-        obj._history_source = source
-    if date is not None:
-        obj._history_date = date
-
-
 def action_create(
     *, action: Action, leads=(), reason: str, user=None, source: str = "", history_date=None
 ) -> Action:
@@ -148,8 +135,14 @@ def action_create(
     for name in ("description", "target", "timescale", "leads_as_written", "theme_as_written"):
         setattr(action, name, remove_control_characters(getattr(action, name)))
     action.full_clean()
-    stamp_history(action, reason=reason, user=user, source=source, date=history_date)
-    action.save()
+    save_recorded(
+        action,
+        reason=reason,
+        user=user,
+        source=source,
+        date=history_date,
+        max_length=SHORT_REASON_LENGTH,
+    )
     if leads:
         action_leads_set(
             action=action,
@@ -189,7 +182,8 @@ def action_leads_set(
 
     A lead that stays keeps its row (and its history); only the leads that go are deleted and
     only those that come are created, each with its history row, so that "the leads as they
-    stood" and a year's file reload can tell who changed what. Positions follow the order."""
+    stood" and a year's file reload can tell who changed what. Positions follow the order.
+    Each lead's history row keeps the reason to SHORT_REASON_LENGTH, as the action's does."""
     wanted = [party_key(p) for p in parties]
     if len(set(wanted)) != len(wanted):
         raise ValidationError({"leads": "Each lead can be named only once."})
@@ -198,9 +192,10 @@ def action_leads_set(
     change = LeadsChange()
     for key, row in by_key.items():
         if key not in wanted:
-            stamp_history(row, reason=reason, user=user, source=source)
             change.removed.append(row.party.short_name)
-            row.delete()
+            delete_recorded(
+                row, reason=reason, user=user, source=source, max_length=SHORT_REASON_LENGTH
+            )
     kept = [by_key[key] for key in wanted if key in by_key]
     moving = [row for row in kept if row.position != wanted.index(_row_key(row)) + 1]
     if moving:
@@ -215,8 +210,14 @@ def action_leads_set(
             change.kept.append(party.short_name)
             if row in moving:
                 row.position = position
-                stamp_history(row, reason=reason, user=user, source=source)
-                row.save(update_fields=["position"])
+                save_recorded(
+                    row,
+                    reason=reason,
+                    user=user,
+                    source=source,
+                    max_length=SHORT_REASON_LENGTH,
+                    update_fields=["position"],
+                )
             continue
         row = ActionLead(
             action=action,
@@ -225,8 +226,14 @@ def action_leads_set(
             body=None if isinstance(party, Organisation) else party,
         )
         row.full_clean()
-        stamp_history(row, reason=reason, user=user, source=source, date=history_date)
-        row.save()
+        save_recorded(
+            row,
+            reason=reason,
+            user=user,
+            source=source,
+            date=history_date,
+            max_length=SHORT_REASON_LENGTH,
+        )
         change.added.append(party.short_name)
     return change
 

@@ -16,7 +16,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .services import REASON_MESSAGE, stamp
+from .history import delete_recorded, record_change, save_recorded
+from .services import REASON_MESSAGE
 from .text import clean_text
 
 REASON_MAX_LENGTH = 1000
@@ -104,26 +105,24 @@ class ReasonAdminMixin:
         return own + (["reason"] if asks else []) + notes
 
     def save_model(self, request, obj, form, change):
-        stamp(obj, by=request.user, why=form.cleaned_data["reason"])
+        record_change(obj, reason=form.cleaned_data["reason"], user=request.user)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         why = form.cleaned_data["reason"]
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            stamp(obj, by=request.user, why=why)
-            obj.delete()
+            delete_recorded(obj, reason=why, user=request.user)
         for obj in instances:
             self.save_inline(request, obj, why=why)
         formset.save_m2m()
 
     def save_inline(self, request, obj, *, why: str) -> None:
         """Save a row of an inline; an admin whose inline rows have a service calls it here."""
-        stamp(obj, by=request.user, why=why)
-        obj.save()
+        save_recorded(obj, reason=why, user=request.user)
 
     def delete_model(self, request, obj):
-        stamp(obj, by=request.user, why=DELETED_IN_THE_ADMIN)
+        record_change(obj, reason=DELETED_IN_THE_ADMIN, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

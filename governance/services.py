@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from .access import can_manage_people
+from .history import delete_recorded, save_recorded
 from .minutes import tidy_minutes
 from .models import Body, Chair, Meeting, Membership, Person, ReportingLine, Role
 from .selectors import partnership_bodies
@@ -60,13 +61,6 @@ def require_reason(reason: str) -> str:
     if not why:
         raise ValidationError({"reason": REASON_MESSAGE})
     return why
-
-
-def stamp(obj, *, by, why: str) -> None:
-    """Mark `obj`'s next history row with who made the change and why."""
-    obj._change_reason = why
-    if by is not None:
-        obj._history_user = by
 
 
 def require_people_manager(by, board: Body) -> None:
@@ -130,17 +124,16 @@ def chair_change(
     why = clean_text(reason) or "Chair changed"
     if open_chair is not None:
         open_chair.end = start - ONE_DAY
-        open_chair._change_reason = f"{why}: handed over to {person.name}"
-        if user is not None:
-            open_chair._history_user = user
-        open_chair.save(update_fields=["end"])
+        save_recorded(
+            open_chair,
+            reason=f"{why}: handed over to {person.name}",
+            user=user,
+            update_fields=["end"],
+        )
     new_chair = Chair(body=body, person=person, start=start)
     new_chair.full_clean()
     chair_period_check(chair=new_chair)
-    new_chair._change_reason = why
-    if user is not None:
-        new_chair._history_user = user
-    new_chair.save()
+    save_recorded(new_chair, reason=why, user=user)
     return new_chair
 
 
@@ -263,8 +256,7 @@ def reporting_line_create(
     )
     line = ReportingLine(from_body=from_body, to_body=to_body, description=clean_text(description))
     line.full_clean()
-    stamp(line, by=user, why=clean_text(reason) or "Reporting line added")
-    line.save()
+    save_recorded(line, reason=clean_text(reason) or "Reporting line added", user=user)
     return line
 
 
@@ -339,8 +331,7 @@ def meeting_create(
         minutes=tidy_minutes(minutes),
         papers=papers,
     )
-    stamp(meeting, by=user, why=clean_text(reason) or "Meeting recorded")
-    meeting.save()
+    save_recorded(meeting, reason=clean_text(reason) or "Meeting recorded", user=user)
     people = list(attendee_people)
     if people:
         meeting.attendee_people.set(people)
@@ -377,8 +368,7 @@ def meeting_update(
     )
     meeting.date, meeting.title, meeting.attendees = date, title, attendees
     meeting.minutes, meeting.papers = tidy_minutes(minutes), papers
-    stamp(meeting, by=user, why=why)
-    meeting.save()
+    save_recorded(meeting, reason=why, user=user)
     if attendee_people is not None:
         meeting.attendee_people.set(list(attendee_people))
     return meeting
@@ -418,10 +408,7 @@ def role_create(*, user, board: Body, kind: str, by, reason: str) -> Role:
     why = require_reason(reason)
     Body.objects.select_for_update().filter(pk=board.pk).first()
     role_check(user=user, board=board, kind=kind)
-    role = Role(user=user, board=board, kind=kind)
-    stamp(role, by=by, why=why)
-    role.save()
-    return role
+    return save_recorded(Role(user=user, board=board, kind=kind), reason=why, user=by)
 
 
 def role_change_check(*, role: Role, kind: str) -> None:
@@ -444,8 +431,7 @@ def role_change(*, role: Role, kind: str, by, reason: str) -> Role:
     role = Role.objects.select_for_update().get(pk=role.pk)
     role_change_check(role=role, kind=kind)
     role.kind = kind
-    stamp(role, by=by, why=why)
-    role.save()
+    save_recorded(role, reason=why, user=by)
     return role
 
 
@@ -454,8 +440,7 @@ def role_end(*, role: Role, by, reason: str) -> None:
     require_people_manager(by, role.board)
     require_not_admin(by, role.user)
     why = require_reason(reason)
-    stamp(role, by=by, why=why)
-    role.delete()
+    delete_recorded(role, reason=why, user=by)
 
 
 def membership_check(*, person: Person, body: Body) -> None:
@@ -474,10 +459,7 @@ def membership_create(*, person: Person, body: Body, by, reason: str = "") -> Me
     body = Body.objects.select_for_update().get(pk=body.pk)
     why = require_reason(reason) if body.restricted else clean_text(reason) or "Member added"
     membership_check(person=person, body=body)
-    membership = Membership(person=person, body=body)
-    stamp(membership, by=by, why=why)
-    membership.save()
-    return membership
+    return save_recorded(Membership(person=person, body=body), reason=why, user=by)
 
 
 @transaction.atomic
@@ -489,8 +471,7 @@ def membership_end(*, membership: Membership, board: Body, by, reason: str) -> N
     if membership.person.user_id:
         require_not_admin(by, membership.person.user)
     why = require_reason(reason)
-    stamp(membership, by=by, why=why)
-    membership.delete()
+    delete_recorded(membership, reason=why, user=by)
 
 
 def body_restriction_check(*, body: Body, restricted: bool, by, reason: str) -> str:
@@ -510,6 +491,5 @@ def body_restriction_change(*, body: Body, restricted: bool, by, reason: str) ->
     body = Body.objects.select_for_update().get(pk=body.pk)
     why = body_restriction_check(body=body, restricted=restricted, by=by, reason=reason)
     body.restricted = bool(restricted)
-    stamp(body, by=by, why=why)
-    body.save(update_fields=["restricted"])
+    save_recorded(body, reason=why, user=by, update_fields=["restricted"])
     return body

@@ -17,6 +17,7 @@ from actions.services import action_create, apply_timescale, progress_update_cre
 from actions.timescales import MAX_WRITTEN_LENGTH, TimescaleKind
 from csa.models import Agreement
 from governance.clock import today
+from governance.history import SHORT_REASON_LENGTH, save_recorded
 from governance.models import Body, Meeting, Organisation
 from governance.services import _fmt
 from governance.text import clean_text
@@ -178,10 +179,13 @@ def progress_received_link(*, meeting: Meeting, updates: Iterable, user=None) ->
         if update.meeting_id == meeting.pk:
             continue
         update.meeting = meeting
-        update._change_reason = f"Received at {meeting}"[:100]
-        if user is not None:
-            update._history_user = user
-        update.save(update_fields=["meeting"])
+        save_recorded(
+            update,
+            reason=f"Received at {meeting}",
+            user=user,
+            max_length=SHORT_REASON_LENGTH,
+            update_fields=["meeting"],
+        )
         linked += 1
     return linked
 

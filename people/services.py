@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from governance import mail
 from governance import services as governance_services
+from governance.history import save_recorded
 from governance.models import Body, Membership, Organisation, Person, Role
-from governance.services import require_not_admin, require_people_manager, require_reason, stamp
+from governance.services import require_not_admin, require_people_manager, require_reason
 
 from .models import Invitation, hash_token
 
@@ -85,8 +86,7 @@ def partnership_create(
         raise ValidationError(errors)
     board = Body(short_name=short_name, name=name, kind=Body.Kind.BOARD, partnership=None)
     board.full_clean()
-    stamp(board, by=by, why="Partnership added")
-    board.save()
+    save_recorded(board, reason="Partnership added", user=by)
     invitation = _invite(
         board=board,
         email=coordinator_email,
@@ -138,8 +138,7 @@ def _invite(*, board, email, kind, organisation=None, body=None, by, base_url, w
         board=board, email=email, kind=kind, organisation=organisation, body=body, invited_by=by
     )
     token = _new_token(invitation)
-    stamp(invitation, by=by, why=why)
-    invitation.save()
+    save_recorded(invitation, reason=why, user=by)
     _send_invitation(invitation, token, base_url)
     return invitation
 
@@ -208,8 +207,7 @@ def invitation_resend(*, invitation: Invitation, by, base_url: str | None = None
             {"invitation": "This invitation has been used: there is nothing to resend."}
         )
     token = _new_token(invitation)
-    stamp(invitation, by=by, why="Invitation sent again")
-    invitation.save()
+    save_recorded(invitation, reason="Invitation sent again", user=by)
     _send_invitation(invitation, token, base_url)
     return invitation
 
@@ -233,14 +231,10 @@ def account_for_email(email: str):
 def _give_role(*, invitation: Invitation, user, person: Person, why: str):
     kind = ROLE_OF_INVITATION[invitation.kind]
     if not Role.objects.filter(user=user, board=invitation.board, kind=kind).exists():
-        role = Role(user=user, board=invitation.board, kind=kind)
-        stamp(role, by=user, why=why)
-        role.save()
+        save_recorded(Role(user=user, board=invitation.board, kind=kind), reason=why, user=user)
     joins_body = invitation.kind == Kind.MEMBER
     if joins_body and not Membership.objects.filter(person=person, body=invitation.body).exists():
-        membership = Membership(person=person, body=invitation.body)
-        stamp(membership, by=user, why=why)
-        membership.save()
+        save_recorded(Membership(person=person, body=invitation.body), reason=why, user=user)
 
 
 @transaction.atomic
@@ -289,12 +283,10 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str =
         if errors:
             raise ValidationError(errors)
         candidate.set_password(password)
-        stamp(candidate, by=None, why=why)
-        candidate.save()
-        user = candidate
-        person = Person(name=name, organisation=organisation, user=user)
-        stamp(person, by=user, why=why)
-        person.save()
+        user = save_recorded(candidate, reason=why)
+        person = save_recorded(
+            Person(name=name, organisation=organisation, user=user), reason=why, user=user
+        )
     else:
         if user.email.lower() != invitation.email.lower():
             raise PermissionDenied("This invitation was sent to another address.")
@@ -305,8 +297,7 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str =
                 organisation=organisation,
                 user=user,
             )
-            stamp(person, by=user, why=why)
-            person.save()
+            save_recorded(person, reason=why, user=user)
         elif organisation is not None and person.organisation_id != organisation.pk:
             if person.organisation_id is not None:
                 raise ValidationError(
@@ -319,13 +310,11 @@ def invitation_accept(*, invitation: Invitation, name: str = "", password: str =
                     }
                 )
             person.organisation = organisation
-            stamp(person, by=user, why=why)
-            person.save()
+            save_recorded(person, reason=why, user=user)
     _give_role(invitation=invitation, user=user, person=person, why=why)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    stamp(invitation, by=user, why="Accepted")
-    invitation.save()
+    save_recorded(invitation, reason="Accepted", user=user)
     return user
 
 
@@ -336,8 +325,7 @@ def invitation_withdraw(*, invitation: Invitation, by, reason: str = "") -> Invi
     if not invitation.is_pending:
         raise ValidationError({"invitation": "This invitation has been used already."})
     invitation.withdrawn_at = timezone.now()
-    stamp(invitation, by=by, why=(reason or "").strip() or "Withdrawn")
-    invitation.save()
+    save_recorded(invitation, reason=(reason or "").strip() or "Withdrawn", user=by)
     return invitation
 
 
@@ -364,5 +352,4 @@ def account_deactivate(*, user, board: Body, by, reason: str) -> None:
     if not user.is_active:
         raise ValidationError({"user": "That account is already deactivated."})
     user.is_active = False
-    stamp(user, by=by, why=why)
-    user.save(update_fields=["is_active"])
+    save_recorded(user, reason=why, user=by, update_fields=["is_active"])

@@ -37,7 +37,7 @@ from actions.services import (
 )
 from actions.timescales import parse_timescale
 from csa.models import Agreement
-from governance.history import FROM_A_FILE
+from governance.history import FROM_A_FILE, save_recorded
 from governance.models import Body, Chair, Membership, Organisation, Person
 from governance.services import (
     chair_period_check,
@@ -443,13 +443,7 @@ class _Loader:
             self._count(label, "unchanged")
         else:
             changes = _field_changes(existing, obj, named) if existing is not None else []
-            obj._change_reason = self.reason
-            obj._history_source = FROM_A_FILE
-            if self.user is not None:
-                obj._history_user = self.user
             moment = self._moment_for(label, obj) if existing is None else None
-            if moment is not None:
-                obj._history_date = moment
             if label == "actions.action" and existing is None:
                 action_create(
                     action=obj,
@@ -460,7 +454,9 @@ class _Loader:
                 )
                 self.created_actions.add(obj.pk)
             else:
-                obj.save()
+                save_recorded(
+                    obj, reason=self.reason, user=self.user, source=FROM_A_FILE, date=moment
+                )
             self._count(label, "changed" if existing is not None else "created", changes)
             if label == "csa.agreement":
                 self.report.agreement_ids.append(obj.pk)

@@ -18,6 +18,7 @@ from actions.models import Action
 from actions.services import action_create, apply_timescale
 from csa.models import Agreement, Section, financial_year_label
 from governance.access import agreement_file_boards
+from governance.history import save_recorded
 from governance.text import clean_text
 
 from .importer import (
@@ -127,7 +128,7 @@ def agreement_rollover(*, agreement: Agreement, user, choices: list[ActionChoice
             previous=agreement,
         )
         new.full_clean()
-        _save(new, reason, user)
+        save_recorded(new, reason=reason, user=user)
         for section in agreement.sections.order_by("position"):
             copy = Section(
                 agreement=new,
@@ -137,7 +138,7 @@ def agreement_rollover(*, agreement: Agreement, user, choices: list[ActionChoice
                 theme_id=section.theme_id,
                 text=section.text,
             )
-            _save(copy, reason, user)
+            save_recorded(copy, reason=reason, user=user)
 
         position = 0
         for old in old_actions:
@@ -148,7 +149,7 @@ def agreement_rollover(*, agreement: Agreement, user, choices: list[ActionChoice
             decision = RolloverDecision(
                 agreement=new, action=old, outcome=choice.outcome, reason=choice.reason
             )
-            _save(decision, reason, user)
+            save_recorded(decision, reason=reason, user=user)
     return new
 
 
@@ -251,21 +252,16 @@ def agreement_adopt(*, agreement: Agreement, user) -> Agreement:
         if problems:
             raise ValidationError(problems)
         locked.status = Agreement.Status.ADOPTED
-        _save(locked, "adopted", user)
+        save_recorded(locked, reason="adopted", user=user)
         if locked.previous_id:
             previous = Agreement.objects.select_for_update().get(pk=locked.previous_id)
             if previous.status == Agreement.Status.ADOPTED:
                 previous.status = Agreement.Status.SUPERSEDED
-                _save(previous, f"superseded by the {locked.year_label} agreement", user)
+                save_recorded(
+                    previous, reason=f"superseded by the {locked.year_label} agreement", user=user
+                )
     agreement.status = locked.status
     return locked
-
-
-def _save(obj, reason: str, user):
-    obj._change_reason = reason
-    if user is not None:
-        obj._history_user = user
-    obj.save()
 
 
 # --- A year's file uploaded in the browser ---------------------------------------------------

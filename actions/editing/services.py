@@ -12,6 +12,7 @@ from django.db import transaction
 
 from csa.models import Agreement
 from governance.access import can_edit, can_update
+from governance.history import save_recorded
 from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from governance.text import clean_text
@@ -127,9 +128,7 @@ def action_update_details(
                 reason=reason,
                 recorded_by=user,
             )
-            move._change_reason = history_reason
-            move._history_user = user
-            move.save()
+            save_recorded(move, reason=history_reason, user=user)
         if theme is not None and theme.pk != locked.theme_id:
             locked.theme = theme
             locked.theme_as_written = str(theme)
@@ -137,9 +136,7 @@ def action_update_details(
             locked.leads_as_written = " / ".join(_short_name(p) for p in leads)
             action_leads_set(action=locked, parties=leads, reason=history_reason, user=user)
         locked.version += 1
-        locked._change_reason = history_reason
-        locked._history_user = user
-        locked.save()
+        save_recorded(locked, reason=history_reason, user=user)
     action.refresh_from_db()
     return locked
 
