@@ -41,20 +41,14 @@ STATUS_ORDER = [
 
 
 def agreements_visible_to(user):
-    """The agreements of the boards the user has a role in (an admin: every agreement)."""
-    access = access_for(user)
+    """The agreements of the user's partnerships (every agreement, across partnerships)."""
     agreements = Agreement.objects.select_related("board").order_by("board__name", "-period_start")
-    if access.is_admin:
-        return agreements
-    return agreements.filter(board_id__in=access.board_ids)
+    return access_for(user).within(agreements, "board_id")
 
 
 def boards_visible_to(user):
-    access = access_for(user)
     boards = Body.objects.filter(agreements__isnull=False).distinct().order_by("name")
-    if access.is_admin:
-        return boards
-    return boards.filter(pk__in=access.board_ids)
+    return access_for(user).within(boards, "pk")
 
 
 def default_board_id(user) -> int | None:
@@ -70,7 +64,7 @@ def default_agreement(user, *, on: datetime.date | None = None, board_id: int | 
     """The current agreement of the user's board (or of `board_id`), else None."""
     board_id = board_id or default_board_id(user)
     if board_id is None:
-        if access_for(user).is_admin:
+        if access_for(user).spans_every_partnership:
             board = boards_visible_to(user).first()
             board_id = board.pk if board else None
         if board_id is None:

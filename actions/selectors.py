@@ -41,7 +41,7 @@ class Scope(Enum):
 
 def my_actions_scope(user) -> Scope:
     access = access_for(user)
-    if access.is_admin or access.coordinator_board_ids:
+    if access.manages_a_partnership:
         return Scope.ALL_TO_UPDATE
     if access.chair_board_ids:
         return Scope.ALL_TO_READ
@@ -71,10 +71,7 @@ def my_actions(
     AgreementQuerySet.current_for), where the actions arising of its meetings go too."""
     queryset = Action.objects.visible_to(user)
     if not every_plan:
-        boards = Body.objects.filter(partnership__isnull=True)
-        access = access_for(user)
-        if not access.is_admin:
-            boards = boards.filter(pk__in=access.board_ids)
+        boards = access_for(user).within(Body.objects.filter(partnership__isnull=True), "pk")
         queryset = queryset.filter(agreement__in=Agreement.objects.current_ids_for(boards, as_of))
     if my_actions_scope(user) is Scope.LED:
         queryset = queryset.led_by_user(user)
@@ -116,13 +113,10 @@ def overseen_actions(body: Body, agreement):
 
 def themes_for(user):
     """The themes the user may filter "my actions" by: those of their partnerships."""
-    access = access_for(user)
     themes = Theme.objects.select_related("parent", "board").order_by(
         "board__name", "position", "name"
     )
-    if access.is_admin:
-        return themes
-    return themes.filter(board_id__in=access.board_ids)
+    return access_for(user).within(themes, "board_id")
 
 
 def decorate_rows(actions, user) -> list[Action]:

@@ -9,6 +9,11 @@
   seen only by its members, the coordinator of its partnership and admins: `hidden_bodies`
   names those bodies for a user, and ActionQuerySet.visible_to applies it to actions.
 
+The partnership boundary is here once: UserAccess.within(queryset, *paths) is a queryset kept
+to the viewer's partnerships, and spans_every_partnership says when it is not kept at all (an
+admin at an address outside any partnership; in a partnership's address an admin is its
+coordinator there). Selectors, views and reports ask these rather than who the user is.
+
 The predicates below take an action by duck typing (its agreement's board, its leads), so
 that this module sits at the bottom of the layers and every app above can ask it.
 """
@@ -41,6 +46,32 @@ class UserAccess:
     # hidden_bodies(user), as ids: read once with the rest, so that the restricted rule is
     # a list of ids in each visibility check rather than a subquery to plan every time.
     hidden_body_ids: frozenset[int] = frozenset()
+
+    @property
+    def spans_every_partnership(self) -> bool:
+        """Not kept to any partnership: an admin at an address outside a partnership's."""
+        return self.is_admin
+
+    @property
+    def manages_a_partnership(self) -> bool:
+        """Coordinates the partnership in scope, or spans them all: may see the People page,
+        the emails sent, every action to update."""
+        return self.is_admin or bool(self.coordinator_board_ids)
+
+    def within(self, queryset, *paths: str, among: frozenset[int] | None = None):
+        """`queryset` kept to the user's partnerships: the rows whose board id, read along any
+        of `paths` (lookups such as "pk", "partnership_id", "agreement__board_id"), is one of
+        them; or among the partnerships `among` (e.g. coordinator_board_ids). Unfiltered when
+        the access spans every partnership."""
+        if not paths:
+            raise TypeError("within() needs at least one lookup path to a board id.")
+        if self.spans_every_partnership:
+            return queryset.all()  # a queryset, also when given a manager
+        ids = self.board_ids if among is None else among
+        boundary = Q()
+        for path in paths:
+            boundary |= Q(**{f"{path}__in": ids})
+        return queryset.filter(boundary)
 
 
 def access_for(user) -> UserAccess:
@@ -233,8 +264,7 @@ def agreement_file_boards(user) -> list[str] | None:
 
 
 def can_load_agreement_files(user) -> bool:
-    access = access_for(user)
-    return access.is_admin or bool(access.coordinator_board_ids)
+    return access_for(user).manages_a_partnership
 
 
 def can_manage_body(user, body) -> bool:

@@ -20,7 +20,7 @@ def site(request):
             for pk, name, slug in access.partnerships
             if pk != access.chosen_board_id and len(access.partnerships) > 1
         ]
-        manages_people = access.is_admin or bool(access.coordinator_board_ids)
+        manages_people = access.manages_a_partnership
     return {
         "site_name": settings.SITE_NAME,
         # Django's auth views put the host's name in `site_name`; pages use this one.

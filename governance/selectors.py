@@ -11,12 +11,10 @@ from .models import Body, Meeting
 
 
 def visible_bodies(user):
-    """The bodies of the user's partnerships (every body, for an admin)."""
-    access = access_for(user)
-    bodies = Body.objects.select_related("partnership")
-    if access.is_admin:
-        return bodies
-    return bodies.filter(Q(pk__in=access.board_ids) | Q(partnership_id__in=access.board_ids))
+    """The bodies of the user's partnerships (every body, across partnerships)."""
+    return access_for(user).within(
+        Body.objects.select_related("partnership"), "pk", "partnership_id"
+    )
 
 
 def get_body_for_user(user, pk) -> Body:

@@ -17,17 +17,18 @@ from governance.access import access_for, can_manage_body, can_view_body_data
 from governance.clock import today
 from governance.minutes import minutes_blocks
 from governance.models import Body, Chair, Meeting, Membership, Organisation, ReportingLine
-from governance.selectors import bodies_of
 from governance.services import current_chair_on
 
 from .services import agreement_for_meeting
 
 
 def get_organisation_for_user(user, pk) -> Organisation:
-    """An organisation of one of the user's partnerships (any, for an admin), or 404."""
+    """An organisation of one of the user's partnerships (any, across partnerships), or 404."""
     access = access_for(user)
     organisations = (
-        Organisation.objects.all() if access.is_admin else organisations_of(access.board_ids)
+        Organisation.objects.all()
+        if access.spans_every_partnership
+        else organisations_of(access.board_ids)
     )
     organisation = organisations.filter(pk=pk).first()
     if organisation is None:
@@ -111,14 +112,13 @@ def organisation_page(organisation: Organisation, user, today: datetime.date) ->
     """An organisation's people, the bodies they chair now and the actions it leads in the
     current plan of each of the user's partnerships, all limited to those partnerships."""
     access = access_for(user)
-    boards = Body.objects.filter(partnership__isnull=True)
+    boards = access.within(Body.objects.filter(partnership__isnull=True), "pk")
     chairs = Chair.objects.filter(person__organisation=organisation, start__lte=today).filter(
         Q(end__isnull=True) | Q(end__gte=today)
     )
+    chairs = access.within(chairs, "body_id", "body__partnership_id")
     people = organisation.people.all()
-    if not access.is_admin:
-        boards = boards.filter(pk__in=access.board_ids)
-        chairs = chairs.filter(body__in=bodies_of(access.board_ids).values("pk"))
+    if not access.spans_every_partnership:
         # Its people who sit in the user's partnerships, not its staff across the country.
         people = people.filter(pk__in=people_of(access.board_ids, staff=False).values("pk"))
     led = ActionLead.objects.filter(organisation=organisation).values("action_id")

@@ -51,7 +51,7 @@ def people_home(request):
     board_id = (
         access.chosen_board_id if access.chosen_board_id in access.coordinator_board_ids else None
     )
-    if board_id is None and access.is_admin:
+    if board_id is None and access.spans_every_partnership:
         first = Body.objects.filter(partnership__isnull=True).order_by("name").first()
         board_id = first.pk if first else None
     if board_id is None:

@@ -153,7 +153,6 @@ def _past_plan(then) -> list[ThemeGroup]:
 
 
 def agreement_list(request):
-    access = access_for(request.user)
     # Count only the actions the user may see (restricted bodies' are not theirs to count), in
     # one correlated subquery rather than a query per agreement.
     visible_count = (
@@ -167,8 +166,7 @@ def agreement_list(request):
     agreements = Agreement.objects.select_related("board", "previous").annotate(
         action_count=Coalesce(Subquery(visible_count, output_field=IntegerField()), 0)
     )
-    if not access.is_admin:
-        agreements = agreements.filter(board_id__in=access.board_ids)
+    agreements = access_for(request.user).within(agreements, "board_id")
     agreements = list(agreements.order_by("board__name", "-period_start"))
     rows = [
         {"agreement": a, "may_manage": can_manage_agreement(request.user, a)} for a in agreements

@@ -189,16 +189,16 @@ def round_marks_for_meeting(*, body, meeting_date: datetime.date, user) -> Round
 
 
 def sends_for(user):
-    """The emails sent about the partnerships the user coordinates (all, for an admin),
+    """The emails sent about the partnerships the user coordinates (all, across partnerships),
     newest first, with the actions of those partnerships that each listed."""
     access = access_for(user)
     sends = ReminderSend.objects.select_related(
         "user__person", "update_round__meeting__body"
     ).order_by("-claimed_at", "-pk")
-    actions = Action.objects.select_related("agreement").order_by("agreement_id", "position")
-    if not access.is_admin:
-        boards = access.coordinator_board_ids
-        ours = Action.objects.filter(agreement__board_id__in=boards)
+    ours = access.within(Action.objects, "agreement__board_id", among=access.coordinator_board_ids)
+    if not access.spans_every_partnership:
+        # Only the emails that listed an action of theirs (an admin's list has every email,
+        # those that listed none too).
         sends = sends.filter(
             Exists(
                 ReminderSend.actions.through.objects.filter(
@@ -206,7 +206,7 @@ def sends_for(user):
                 )
             )
         )
-        actions = actions.filter(agreement__board_id__in=boards)
+    actions = ours.select_related("agreement").order_by("agreement_id", "position")
     return sends.prefetch_related(Prefetch("actions", queryset=actions, to_attr="listed"))
 
 
@@ -237,9 +237,11 @@ def feed_actions(user, day: datetime.date):
 def partnership_feed_boards(user):
     """The boards whose whole plan the user may subscribe to: where they chair or coordinate."""
     access = access_for(user)
-    if access.is_admin:
-        return Body.objects.filter(partnership__isnull=True)
-    return Body.objects.filter(pk__in=access.chair_board_ids | access.coordinator_board_ids)
+    return access.within(
+        Body.objects.filter(partnership__isnull=True),
+        "pk",
+        among=access.chair_board_ids | access.coordinator_board_ids,
+    )
 
 
 def partnership_feed_actions(user, board, day: datetime.date):

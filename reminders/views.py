@@ -214,8 +214,7 @@ def round_remind(request, pk):
 
 
 def send_list(request):
-    access = access_for(request.user)
-    if not (access.is_admin or access.coordinator_board_ids):
+    if not access_for(request.user).manages_a_partnership:
         raise PermissionDenied("Only a partnership's coordinator sees the emails sent.")
     page_obj = Paginator(selectors.sends_for(request.user), SENDS_PER_PAGE).get_page(
         request.GET.get("page")

@@ -270,10 +270,10 @@ class ActionFilter(django_filters.FilterSet):
         # A callable: worked out only when the list is drawn or a lead is asked for, so a page
         # served from the cache (governance.freshness) never works it out.
         self.form.fields["lead"].choices = self._lead_choices
-        if access.is_admin:
+        if access.spans_every_partnership:
             self.form.fields["board"].queryset = reporting.boards_visible_to(user)
         else:
-            # One partnership at a time (the header's switch): nothing to choose.
+            # One partnership at a time (the one in the address): nothing to choose.
             del self.form.fields["board"]
             del self.filters["board"]
 
@@ -290,14 +290,15 @@ class ActionFilter(django_filters.FilterSet):
 
     def _boards_in_scope(self, visible, access) -> list[int]:
         """The boards whose agreements, themes and leads the filters offer: the requested
-        agreement's, else the requested board's (an admin), else the user's partnership's."""
+        agreement's, else the requested board's (across partnerships), else the user's
+        partnership's."""
         agreement_id = self._requested("agreement")
         if agreement_id is not None:
             board_id = visible.filter(pk=agreement_id).values_list("board_id", flat=True).first()
             if board_id is not None:
                 return [board_id]
         board_id = self._requested("board")
-        if access.is_admin:
+        if access.spans_every_partnership:
             return [board_id] if board_id is not None else []
         return sorted(access.board_ids)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from csa.models import Agreement
-from governance.access import access_for, can_update
+from governance.access import can_manage_agreement, can_update
 
 from ..models import Action, PendingUpload, ProgressUpdate, Status, today
 from ..selectors import latest_update, my_actions
@@ -44,9 +44,8 @@ def agreement_scope(agreement) -> str:
 
 
 def may_use_plan_spreadsheet(user, agreement) -> bool:
-    """The plan's spreadsheet is the coordinator's (and an admin's)."""
-    access = access_for(user)
-    return access.is_admin or agreement.board_id in access.coordinator_board_ids
+    """The plan's spreadsheet is for whoever manages the plan (its coordinator, an admin)."""
+    return can_manage_agreement(user, agreement)
 
 
 def scope_actions(user, scope: str):
