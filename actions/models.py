@@ -749,3 +749,35 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return f"{self.filename or 'progress file'} uploaded by {self.user} at {self.uploaded_at}"
+
+
+class UpdateRound(models.Model):
+    """A coordinator asks the leads of a meeting's actions for progress by a deadline.
+
+    An action counts as answered when a progress update on it was recorded since the round
+    opened (ProgressUpdate.recorded_at >= opened_at), whoever recorded it.
+
+    Reminders opens and chases rounds; the board report and the agenda helper mark their rows
+    with them (actions.rounds), so the model sits here, below all three. Its tables keep the
+    names they had in reminders (moved by a state-only migration).
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="update_rounds")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateField()
+    message = models.TextField(blank=True)
+    actions = models.ManyToManyField(
+        Action, related_name="update_rounds", db_table="reminders_updateround_actions"
+    )
+
+    class Meta:
+        db_table = "reminders_updateround"
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["meeting", "opened_at"], name="round_meeting_opened")]
+
+    def __str__(self):
+        return f"Update round for {self.meeting}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
-from actions.hooks import round_marks
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 from actions.partners import organisations_of, people_of
+from actions.rounds import round_marks
 from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for, can_manage_body, can_view_body_data
@@ -157,7 +157,7 @@ def agenda(body: Body, user, meeting_date: datetime.date):
         return None, last, []
     since = last.date if last else None
     rows = action_rows(overseen_actions(body, agreement), user, meeting_date)
-    # An update round for the meeting on that day (reminders, through actions.hooks).
+    # An update round for the meeting on that day, if one was opened.
     update_round = round_marks(body=body, meeting_date=meeting_date, user=user)
     unanswered = update_round.unanswered_ids if update_round else frozenset()
     items = []

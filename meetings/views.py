@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from actions.hooks import round_marks
 from actions.models import Action
+from actions.rounds import round_marks
 from governance import graph
 from governance import selectors as governance_selectors
 from governance import services as governance_services

@@ -3,9 +3,10 @@ it, which checks it (and, for a round, mails the leads)."""
 
 from django.contrib import admin
 
+from actions.models import UpdateRound
 from governance.admin_mixins import ReadOnlyAdminMixin
 
-from .models import ReminderPreference, ReminderSend, UpdateRound
+from .models import ReminderPreference, ReminderSend
 
 
 @admin.register(ReminderPreference)
@@ -21,6 +22,8 @@ class ReminderPreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return True  # goes with the account it belongs to when an admin deletes one
 
 
+# Rounds are the model of actions (the pages below reminders read them) and the work of
+# reminders, which opens and chases them: their admin is here with the rest of that work.
 @admin.register(UpdateRound)
 class UpdateRoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Opening a round checks its deadline and its actions and mails every lead once

@@ -1,5 +1,6 @@
-"""Chasing: each person's reminder preference and calendar token, update rounds before a
-meeting, and every email sent (the record that also stops an email going twice)."""
+"""Chasing: each person's reminder preference and calendar token, and every email sent (the
+record that also stops an email going twice). Update rounds, which the board report and the
+agenda read too, are actions.models.UpdateRound."""
 
 import secrets
 
@@ -8,9 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import Action
-from csa.models import Agreement
-from governance.models import Meeting
+from actions.models import Action, UpdateRound
 
 
 def new_feed_token() -> str:
@@ -60,31 +59,6 @@ class ReminderPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_frequency_display()}"
-
-
-class UpdateRound(models.Model):
-    """A coordinator asks the leads of a meeting's actions for progress by a deadline.
-
-    An action counts as answered when a progress update on it was recorded since the round
-    opened (ProgressUpdate.recorded_at >= opened_at), whoever recorded it.
-    """
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="update_rounds")
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    opened_at = models.DateTimeField(default=timezone.now)
-    deadline = models.DateField()
-    message = models.TextField(blank=True)
-    actions = models.ManyToManyField(Action, related_name="update_rounds")
-
-    class Meta:
-        ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["meeting", "opened_at"], name="round_meeting_opened")]
-
-    def __str__(self):
-        return f"Update round for {self.meeting}"
 
 
 class ReminderSend(models.Model):

@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 
-from actions.hooks import RoundMarks
 from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.rounds import answered
 from actions.selectors import overseen_actions
 from csa.models import Agreement
-from governance.access import access_for, can_view_body_data
+from governance.access import access_for
 from governance.models import Body, Role
 
-from .models import Frequency, ReminderPreference, ReminderSend, UpdateRound
+from .models import Frequency, ReminderPreference, ReminderSend
 
 # --- Who is reminded, and when --------------------------------------------------------------
 
@@ -115,15 +114,6 @@ def round_candidate_actions(meeting, agreement, user, day: datetime.date):
     )
 
 
-def _answered(update_round):
-    """True for an action of the round that had a progress update recorded since it opened."""
-    return Exists(
-        ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), recorded_at__gte=update_round.opened_at
-        )
-    )
-
-
 def round_rows(update_round, user, day: datetime.date) -> list[Action]:
     """The round's actions as rows on `day`, each with `round_answered_at`: when the first
     progress update since the round opened was recorded, or None."""
@@ -150,39 +140,11 @@ def round_recipients(update_round, *, unanswered_only: bool = False) -> list[tup
     for user in people_to_remind().filter(partnership_roles__board=board).distinct():
         actions = update_round.actions.visible_to(user).led_by_user(user)
         if unanswered_only:
-            actions = actions.exclude(_answered(update_round))
+            actions = actions.exclude(answered(update_round))
         actions = list(actions.select_related("agreement").order_by("position", "reference"))
         if actions:
             recipients.append((user, actions))
     return recipients
-
-
-def round_marks_for_meeting(*, body, meeting_date: datetime.date, user) -> RoundMarks | None:
-    """The provider for actions.hooks: the latest round for `body`'s meeting on the day."""
-    if not can_view_body_data(user, body):
-        return None
-    update_round = (
-        UpdateRound.objects.filter(meeting__body=body, meeting__date=meeting_date)
-        .select_related("meeting__body")
-        .order_by("-opened_at", "-pk")
-        .first()
-    )
-    if update_round is None:
-        return None
-    answered = dict(
-        update_round.actions.visible_to(user)
-        .annotate(answered=_answered(update_round))
-        .values_list("pk", "answered")
-    )
-    meeting = update_round.meeting
-    return RoundMarks(
-        label=f"Update round for the {meeting.body.short_name} meeting of {meeting.date:%-d %B %Y}",
-        url=reverse("reminders:round_detail", args=[update_round.pk]),
-        opened_at=update_round.opened_at,
-        deadline=update_round.deadline,
-        answered_ids=frozenset(pk for pk, yes in answered.items() if yes),
-        unanswered_ids=frozenset(pk for pk, yes in answered.items() if not yes),
-    )
 
 
 # --- What was sent ---------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from actions.models import UpdateRound
 from governance.access import can_manage_body
 from governance.clock import today
 
 from . import mail
-from .models import Frequency, ReminderPreference, ReminderSend, UpdateRound, new_feed_token
+from .models import Frequency, ReminderPreference, ReminderSend, new_feed_token
 from .selectors import (
     group_by_plan,
     round_agreement,

@@ -14,14 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.models import Action
+from actions.models import Action, UpdateRound
 from governance.access import access_for, can_manage_body
 from governance.clock import today
 from governance.selectors import get_meeting_for_user
 
 from . import calendar, selectors, services
 from .forms import PreferenceForm, RoundForm
-from .models import ReminderPreference, ReminderSend, UpdateRound
+from .models import ReminderPreference, ReminderSend
 
 SENDS_PER_PAGE = 50
 

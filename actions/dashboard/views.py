@@ -21,10 +21,11 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from csa.models import Agreement
 from governance.freshness import lazy_context, page_key, remembered
 
-from .. import exports, hooks, reporting
+from .. import exports, reporting
 from ..forms import ProgressFileForm
 from ..models import Action, today
 from ..paging import OpenEndedPaginator
+from ..rounds import round_marks
 from ..spreadsheet import services as upload_services
 from . import charts
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
@@ -284,7 +285,7 @@ def _board_report_context(request):
         ),
         pdf_available=pdf_available(),
         # The update round for the board's meeting on the report's day, if one was opened.
-        update_round=hooks.round_marks(body=agreement.board, meeting_date=as_of, user=user),
+        update_round=round_marks(body=agreement.board, meeting_date=as_of, user=user),
         generated_on=today(),
     )
     return True, context

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
+from actions.models import UpdateRound
 from csa.models import Section, Theme
 from governance import services
 from governance.models import (
@@ -23,7 +24,7 @@ from governance.models import (
     ReportingLine,
     Role,
 )
-from reminders.models import ReminderPreference, UpdateRound
+from reminders.models import ReminderPreference
 from tests.governance.factories import ChairFactory, PersonFactory
 from tests.governance.helpers import agreement_2018, make_meeting
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from actions.models import Action, Status
+from actions.models import Action, Status, UpdateRound
 from actions.services import progress_update_create
 from governance.clock import today
 from governance.models import Meeting
-from reminders.models import ReminderSend, UpdateRound
+from reminders.models import ReminderSend
 from tests.reminders.conftest import text_of
 
 WCC_PH_OPEN = {"A1", "A4", "A5", "A7", "A8", "A10"}
