@@ -270,6 +270,18 @@ def due_date_in_force(as_of: datetime.date):
     )
 
 
+def due_date_in_force_on(action, day: datetime.date) -> datetime.date | None:
+    """due_date_in_force for one action already fetched (its moves prefetched, or one query):
+    the same rule, for a check made in Python such as a progress update's."""
+    moves = sorted(action.due_date_moves.all(), key=lambda move: (move.agreed_on, move.pk))
+    agreed = [move for move in moves if move.agreed_on <= day]
+    if agreed:
+        return agreed[-1].to_date
+    if moves:
+        return moves[0].from_date
+    return action.due_date
+
+
 def _holds(rule: Q):
     """A rule below as a true or false column of the row."""
     return Case(
@@ -524,7 +536,13 @@ class Action(models.Model):
 
     @property
     def days_overdue(self) -> int | None:
-        """Days past the due date in force on the row's day, for an overdue action."""
+        """Days past the due date in force on the row's day (today, for an action not read as
+        a row), for an overdue action."""
+        if not hasattr(self, "is_overdue"):
+            day = today()
+            due = due_date_in_force_on(self, day)
+            late = self.status not in CLOSED_STATUSES and due is not None and due < day
+            return (day - due).days if late else None
         return (self.row_day - self.due_on).days if self.is_overdue else None
 
     @property
@@ -551,7 +569,10 @@ class Action(models.Model):
 
     @property
     def latest_update(self):
-        """The latest progress update on or before the row's day, or None."""
+        """The latest progress update on or before the row's day (today, for an action not
+        read as a row), or None."""
+        if not hasattr(self, "latest_update_list"):
+            return self.updates.filter(date__lte=today()).order_by("-date", "-pk").first()
         return self.latest_update_list[0] if self.latest_update_list else None
 
     @property

@@ -6,11 +6,20 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from governance.history import SHORT_REASON_LENGTH, delete_recorded, save_recorded
+from governance.history import delete_recorded, save_recorded
 from governance.models import Organisation
 from governance.text import clean_text, remove_control_characters
 
-from .models import STATUSES_NEEDING_A_NOTE, Action, ActionLead, ProgressUpdate, Status, today
+from .models import (
+    CLOSED_STATUSES,
+    STATUSES_NEEDING_A_NOTE,
+    Action,
+    ActionLead,
+    ProgressUpdate,
+    Status,
+    due_date_in_force_on,
+    today,
+)
 from .timescales import parse_timescale
 
 NOTE_MAX_LENGTH = 2000
@@ -106,7 +115,7 @@ def validate_update(action, *, status, note, outcome, date):
     elif not note and status in STATUSES_NEEDING_A_NOTE:
         label = Status(status).label.lower()
         errors["note"] = f"Enter a progress note saying why the action is {label}."
-    elif not note and action.due_date and action.due_date < date and status != Status.COMPLETED:
+    elif not note and status not in CLOSED_STATUSES and _overdue_on(action, date):
         errors["note"] = "Enter a progress note: the action is overdue."
     if status == Status.COMPLETED and not outcome:
         errors["outcome"] = "Enter the outcome: what the action achieved."
@@ -114,6 +123,13 @@ def validate_update(action, *, status, note, outcome, date):
         errors["outcome"] = f"The outcome must be {NOTE_MAX_LENGTH} characters or fewer."
     if errors:
         raise ValidationError(errors)
+
+
+def _overdue_on(action, day) -> bool:
+    """Past the due date in force on the update's day: the overdue rule's date, whatever
+    the due date is today (a move agreed later does not excuse an update dated before it)."""
+    due = due_date_in_force_on(action, day)
+    return due is not None and due < day
 
 
 def apply_timescale(action: Action) -> None:
@@ -141,7 +157,6 @@ def action_create(
         user=user,
         source=source,
         date=history_date,
-        max_length=SHORT_REASON_LENGTH,
     )
     if leads:
         action_leads_set(
@@ -183,7 +198,7 @@ def action_leads_set(
     A lead that stays keeps its row (and its history); only the leads that go are deleted and
     only those that come are created, each with its history row, so that "the leads as they
     stood" and a year's file reload can tell who changed what. Positions follow the order.
-    Each lead's history row keeps the reason to SHORT_REASON_LENGTH, as the action's does."""
+    Each lead's history row keeps the whole reason, as the action's does."""
     wanted = [party_key(p) for p in parties]
     if len(set(wanted)) != len(wanted):
         raise ValidationError({"leads": "Each lead can be named only once."})
@@ -193,9 +208,7 @@ def action_leads_set(
     for key, row in by_key.items():
         if key not in wanted:
             change.removed.append(row.party.short_name)
-            delete_recorded(
-                row, reason=reason, user=user, source=source, max_length=SHORT_REASON_LENGTH
-            )
+            delete_recorded(row, reason=reason, user=user, source=source)
     kept = [by_key[key] for key in wanted if key in by_key]
     moving = [row for row in kept if row.position != wanted.index(_row_key(row)) + 1]
     if moving:
@@ -215,7 +228,6 @@ def action_leads_set(
                     reason=reason,
                     user=user,
                     source=source,
-                    max_length=SHORT_REASON_LENGTH,
                     update_fields=["position"],
                 )
             continue
@@ -232,7 +244,6 @@ def action_leads_set(
             user=user,
             source=source,
             date=history_date,
-            max_length=SHORT_REASON_LENGTH,
         )
         change.added.append(party.short_name)
     return change

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from actions.models import ActionLead
 from governance.auth import DEMO_GROUP, DEMO_PASSWORD, is_demo_account
+from governance.history import save_recorded
 from governance.models import Body, Organisation, Person, Role
 
 LEFT_ALONE = "left alone: an account of this name exists and is not a demo account"
@@ -57,8 +58,7 @@ def _person_for(user, *, name, post="", organisation=None):
     # A person already signed in as someone else's real account keeps that account.
     if person.user_id != user.pk and (person.user is None or is_demo_account(person.user)):
         person.user = user
-        person._change_reason = "demo account"
-        person.save()
+        save_recorded(person, reason="demo account")
     return person
 
 

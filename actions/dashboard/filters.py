@@ -47,9 +47,10 @@ _STATUS_RANK = Case(
 # Each ends with the id, so that rows equal on every other key keep one order from one page
 # to the next (two years' A1 can share a due date, a position and a reference).
 SORTS = {
-    "due": [F("due_date").asc(nulls_last=True), "position", "reference", "pk"],
-    "-due": [F("due_date").desc(nulls_last=True), "position", "reference", "pk"],
-    "status": [_STATUS_RANK, F("due_date").asc(nulls_last=True), "position", "pk"],
+    # The due date in force on the list's day (due_on), the one each row shows.
+    "due": [F("due_on").asc(nulls_last=True), "position", "reference", "pk"],
+    "-due": [F("due_on").desc(nulls_last=True), "position", "reference", "pk"],
+    "status": [_STATUS_RANK, F("due_on").asc(nulls_last=True), "position", "pk"],
     "theme": ["theme__position", "theme__name", "position", "reference", "pk"],
     "reference": [
         "agreement__board__name", "-agreement__period_start", "position", "reference", "pk"
