@@ -23,6 +23,7 @@ from actions.services import progress_update_create
 from csa.models import Agreement
 from governance.clock import today
 from governance.models import Body
+from tests.served import served
 
 SECRET = "case 4411"  # in the wording and the note written while the panel led A5
 YEAR = datetime.date(2018, 4, 1)
@@ -115,6 +116,16 @@ def _xlsx_rows(client, agreement):
     return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
 
 
+def _listed(response) -> dict[str, tuple[str, bool]]:
+    """{reference: (status as written, overdue)} as the list of actions served them: the
+    status is a row's first tag, and an overdue action has an "Overdue by ..." tag."""
+    rows = served(response).table(id="action-list").rows
+    return {
+        row.reference: (row.tags[0], any(t.startswith("Overdue") for t in row.tags[1:]))
+        for row in rows
+    }
+
+
 def _surfaces(client, user, agreement):
     """{surface: {reference: (status label, overdue)}} as each surface shows them today."""
     client.force_login(user)
@@ -130,10 +141,9 @@ def _surfaces(client, user, agreement):
         for a in theme.actions
     }
     query = {"agreement": agreement.pk, "as_of": today().isoformat()}
-    dashboard = client.get(reverse("actions:dashboard"), query).context
-    found["dashboard overdue"] = {a.reference for a in dashboard["figures"].overdue}
-    listing = client.get(reverse("actions:action_list"), query).context
-    found["list"] = {a.reference: (a.status_on_label, a.is_overdue) for a in listing["actions"]}
+    dashboard = served(client.get(reverse("actions:dashboard"), query))
+    found["dashboard overdue"] = set(dashboard.references("overdue"))
+    found["list"] = _listed(client.get(reverse("actions:action_list"), query))
     found["csv"] = {
         r["Reference"]: (r[f"Status on {today():%Y-%m-%d}"], r[f"Overdue on {today():%Y-%m-%d}"])
         for r in _csv_rows(client, agreement)
@@ -142,8 +152,8 @@ def _surfaces(client, user, agreement):
         r["Reference"]: (r[f"Status on {today():%Y-%m-%d}"], r[f"Overdue on {today():%Y-%m-%d}"])
         for r in _xlsx_rows(client, agreement)
     }
-    report = client.get(reverse("actions:board_report"), query).context
-    found["report overdue"] = {a.reference for a in report["overdue"]}
+    report = served(client.get(reverse("actions:board_report"), query))
+    found["report overdue"] = set(report.references("overdue"))
     agenda = client.get(
         reverse("meetings:agenda", args=[scb.pk]), {"date": today().isoformat()}
     ).context
@@ -214,8 +224,7 @@ def test_members_the_coordinator_and_admins_see_the_restricted_era(client, plan,
     page = client.get(reverse("actions:action_detail", args=[a5.pk]))
     assert page.status_code == 200
     assert SECRET in _text(page)  # the note and the old wording, in the timeline
-    listing = client.get(reverse("actions:action_list"), {"agreement": plan.pk}).context
-    assert "A5" in {a.reference for a in listing["actions"]}
+    assert "A5" in _listed(client.get(reverse("actions:action_list"), {"agreement": plan.pk}))
     assert "A5" in _overdue_command("--include-restricted")
 
 

@@ -4,6 +4,10 @@ actions and the action page.
 
 A cached part is never shown to someone who may not see what it holds, is never stale after a
 change made by anyone (in this process or another), and costs a fixed number of queries.
+
+Every assertion reads the HTML that was served (tests.served), never `response.context`: the
+context of a page cached in parts is worked out again when read, so it cannot show a stale or
+wrong cached part.
 """
 
 import datetime
@@ -15,11 +19,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.models import Action, ActionLead, Status, today
 from actions.services import progress_update_create
-from governance.models import DataStamp, Membership
+from csa.models import Theme
+from governance.models import DataStamp, Membership, Role
+from tests.actions.test_dashboard import make_plan
+from tests.governance.factories import make_user
 from tests.governance.helpers import agreement_2018
 from tests.meetings.test_restricted import SECRET, channel, restricted  # noqa: F401 - fixtures
+from tests.served import served
 
 
 def _pages(restricted):
@@ -134,11 +142,12 @@ def test_every_page_shows_an_update_the_moment_it_is_saved(client, chair, office
 
     assert "Kestrel progress" in _get(client, pages[0]).content.decode()
     assert "Kestrel progress" in _get(client, pages[1]).content.decode()
-    dashboard = _get(client, pages[2])
-    assert action.pk in [a.pk for a in dashboard.context["figures"].actions]
-    assert next(a for a in dashboard.context["figures"].actions if a.pk == action.pk).status_on == (
-        Status.OFF_TRACK
-    )
+    # On the dashboard as of 20 March 2019, A1 (due July 2018) is overdue, and now off track.
+    dashboard = served(_get(client, pages[2]))
+    (row,) = [row for row in dashboard.rows("overdue") if row.reference == action.reference]
+    assert row.action_ids == [action.pk]
+    assert row.tags[0] == Status.OFF_TRACK.label
+    assert "Kestrel progress" in str(row)
 
 
 def test_a_change_committed_by_another_process_is_seen_at_once(client, chair):
@@ -192,3 +201,221 @@ def test_a_cached_page_costs_three_queries(client, chair, name, query):
         _get(client, url)
     assert len(cached) == 3, [q["sql"][:80] for q in cached.captured_queries]
     assert len(worked_out) > 3
+
+
+# --- One address, one page: whatever was opened before, by whomever (issue 24) --------------
+
+
+def _from_the_cache(captured) -> bool:
+    """Nothing behind the page's cached parts was worked out: not one action was read. (The
+    session, the user and the data stamp are read for every page, and the list reads which
+    plan a coordinator's progress form, drawn outside the cached parts, is for.)"""
+    return bool(captured) and not any("actions_" in q["sql"] for q in captured.captured_queries)
+
+
+def _address(board, name, *args, query=""):
+    return f"/p/{board.slug}{reverse(name, args=args)}{query}"
+
+
+@pytest.fixture
+def northshire(scb):
+    """A second partnership: a 2018-19 plan of three actions, its own themes and leads."""
+    agreement, _ = make_plan(3)
+    return agreement.board
+
+
+def _plan_ids(board) -> set[int]:
+    return set(
+        Action.objects.filter(
+            agreement__board=board, agreement__period_start="2018-04-01"
+        ).values_list("pk", flat=True)
+    )
+
+
+def _shows_only(page, board, other):
+    """The served page is `board`'s, with nothing of `other`'s."""
+    assert f": {board.short_name} 2018-19" in page.title and other.short_name not in page.title
+    assert board.name in page.main and other.name not in page.main
+    shown = page.action_ids
+    assert shown and shown <= _plan_ids(board), (board, shown)
+    # Not one cell of a table (the matrices' rows, the list's themes and leads) is the other's.
+    others = {
+        *Theme.objects.filter(board=other).values_list("name", flat=True),
+        *ActionLead.objects.filter(
+            action__agreement__board=other, organisation__isnull=False
+        ).values_list("organisation__short_name", flat=True),
+    }
+    cells = {cell for table in page.tables for row in table.rows for cell in row.cells}
+    assert others and not others & cells, others & cells
+
+
+@pytest.mark.parametrize("name", ["actions:dashboard", "actions:action_list"])
+def test_a_person_in_two_partnerships_gets_each_ones_page_at_its_address(
+    client, scb, northshire, name
+):
+    """A, then B, then A again, with the same query: only the address tells them apart, so a
+    key without the partnership would serve A's page at B's address (it did on 6e68be9)."""
+    person = make_user(board=scb, kind=Role.Kind.COORDINATOR)
+    Role.objects.create(user=person, board=northshire, kind=Role.Kind.CHAIR)
+    client.force_login(person)
+    sizes = {scb: 12, northshire: 3}  # the 2018-19 plans
+
+    seen = []
+    for board, other in [(scb, northshire), (northshire, scb), (scb, northshire)]:
+        with CaptureQueriesContext(connection) as queries:
+            response = _get(client, _address(board, name, query="?as_of=2019-04-01"))
+        assert response.status_code == 200
+        page = served(response)
+        _shows_only(page, board, other)
+        if name == "actions:dashboard":
+            assert page.counts["total"] == sizes[board]
+            assert page.headings["overdue"].endswith(f" of {sizes[board]}")
+        else:
+            assert page.headings["results"] == f"{sizes[board]} actions"
+            assert page.action_ids == _plan_ids(board)
+        seen.append((page, _from_the_cache(queries)))
+
+    (first, worked_out), (second, also_worked_out), (again, cached) = seen
+    assert not worked_out and not also_worked_out
+    assert cached, "the first page again, from the cache"
+    assert (again.title, again.headings, again.counts, again.tables) == (
+        first.title,
+        first.headings,
+        first.counts,
+        first.tables,
+    )
+    assert second.tables != first.tables
+
+
+# Who may do what with A1 (led by WCC PH) and see the Channel Panel's actions:
+# (sees the restricted actions, the Update button on A1, the Edit button on A1).
+RIGHTS = {
+    "chair": (False, False, False),
+    "officer_wcc_ph": (False, True, False),
+    "officer_channel_member": (True, True, False),
+    "coordinator": (True, True, True),
+}
+
+
+def _buttons(page) -> set[str]:
+    """The action page's buttons the viewer was given."""
+    return {words for _, words in page.links} & {"Update", "Edit the action"}
+
+
+def _may(update: bool, edit: bool) -> set[str]:
+    return {words for words, may in (("Update", update), ("Edit the action", edit)) if may}
+
+
+def test_one_address_gives_each_person_their_own_page_then_from_the_cache(
+    client, request, scb, restricted
+):
+    # Everyone exists before the first page is cached: nothing changes between the rounds.
+    people = {name: request.getfixturevalue(name) for name in RIGHTS}
+    plan = agreement_2018().pk
+    a1 = _a1()
+    dashboard = _address(scb, "actions:dashboard", query=f"?agreement={plan}&as_of=2018-12-01")
+    a1_page = _address(scb, "actions:action_detail", a1.pk)
+    secret_pages = [
+        _address(scb, "actions:action_detail", restricted[key].pk) for key in ("action", "arising")
+    ]
+    secret_ids = {restricted["action"].pk, restricted["arising"].pk}
+
+    for round_ in ("worked out", "from the cache"):
+        for name, (sees, may_update, may_edit) in RIGHTS.items():
+            client.force_login(people[name])
+            cached = []
+            with CaptureQueriesContext(connection) as captured:
+                page = served(_get(client, dashboard))
+            cached.append(_from_the_cache(captured))
+            # The restricted action is due in June 2018 and arose in October: both on the
+            # dashboard of 1 December, for those who may see them.
+            assert (SECRET in page.main) == sees, (round_, name)
+            assert (secret_ids <= page.action_ids) == sees, (round_, name)
+            assert not (secret_ids & page.action_ids) or sees, (round_, name)
+            assert page.counts["total"] == (14 if sees else 12), (round_, name)
+
+            with CaptureQueriesContext(connection) as captured:
+                page = served(_get(client, a1_page))
+            cached.append(_from_the_cache(captured))
+            assert _buttons(page) == _may(may_update, may_edit), (round_, name)
+            assert SECRET not in page.main
+
+            for address in secret_pages:
+                response = client.get(address)
+                assert response.status_code == (200 if sees else 404), (round_, name, address)
+                assert (SECRET in response.content.decode()) == sees
+                if sees and address == secret_pages[0]:  # led by the panel: its members update
+                    assert _buttons(served(response)) == _may(True, may_edit), (round_, name)
+
+            assert cached == [round_ == "from the cache"] * 2, (round_, name)
+
+
+def test_an_update_recorded_through_the_page_is_on_the_next_view_of_every_page(
+    client, scb, chair, officer_wcc_ph
+):
+    a1 = _a1()
+    plan = agreement_2018().pk
+    pages = {
+        "action": _address(scb, "actions:action_detail", a1.pk),
+        "list": _address(scb, "actions:action_list", query=f"?agreement={plan}"),
+        "dashboard": _address(scb, "actions:dashboard", query=f"?agreement={plan}"),
+    }
+    note = "Kestrel progress: the provider withdrew."
+
+    def a1_as_served(who, *, from_the_cache):
+        """What each page shows of A1 today, to `who`."""
+        client.force_login(who)
+        shown = {}
+        for kind, address in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                page = served(_get(client, address))
+            assert _from_the_cache(captured) == from_the_cache, (who, kind)
+            if kind == "action":
+                shown[kind] = page.main
+            else:
+                section = "overdue" if kind == "dashboard" else "results"
+                (row,) = [r for r in page.rows(section) if r.reference == "A1"]
+                shown[kind] = (row.tags[0], str(row))
+                if kind == "dashboard":
+                    shown["off track"] = dict(
+                        (r.cells[0], int(r.cells[1]))
+                        for r in page.table(id="counts-by-status").rows
+                    )[Status.OFF_TRACK.label]
+        return shown
+
+    # Each person's pages are cached (the second view is served from the cache) before.
+    for who in (chair, officer_wcc_ph):
+        a1_as_served(who, from_the_cache=False)
+    before = {who: a1_as_served(who, from_the_cache=True) for who in (chair, officer_wcc_ph)}
+    for shown in before.values():
+        assert note not in shown["action"] and "Status Off track" not in shown["action"]
+        assert shown["list"][0] != Status.OFF_TRACK.label and note not in shown["list"][1]
+        assert shown["dashboard"][0] != Status.OFF_TRACK.label
+
+    client.force_login(officer_wcc_ph)
+    day = today()
+    saved = client.post(
+        _address(scb, "actions:action_update", a1.pk),
+        {
+            "status": Status.OFF_TRACK,
+            "note": note,
+            "outcome": "",
+            "date_0": str(day.day),
+            "date_1": str(day.month),
+            "date_2": str(day.year),
+            "version": str(a1.version),
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert saved["Location"] == pages["action"]
+
+    # The next view of each page, by the one who recorded it and by someone else.
+    for who in (officer_wcc_ph, chair):
+        shown = a1_as_served(who, from_the_cache=False)
+        assert "Status Off track" in shown["action"], who
+        assert f"Latest update {day:%-d %B %Y}, by officer-wcc-ph person" in shown["action"]
+        assert note in shown["action"]
+        assert shown["list"][0] == Status.OFF_TRACK.label and "Kestrel progress" in shown["list"][1]
+        assert shown["dashboard"][0] == Status.OFF_TRACK.label
+        assert "Kestrel progress" in shown["dashboard"][1]
+        assert shown["off track"] == before[who]["off track"] + 1

@@ -10,14 +10,24 @@ from actions.services import apply_timescale, progress_update_create
 from csa.models import Theme
 from governance.models import Body, Organisation
 from tests.actions.test_dashboard import agreement_of, make_plan, queries_for
+from tests.served import Page, served
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("actions:action_list")
 
 
+def rows_shown(page: Page):
+    """The rows of the list's table as served: [] when the page says none match."""
+    table = page.table(id="action-list", optional=True)
+    if table is None:
+        assert "No actions match these filters." in page.main
+        return []
+    return table.rows
+
+
 def references(response) -> list[str]:
-    return [action.reference for action in response.context["actions"]]
+    return [row.reference for row in rows_shown(served(response))]
 
 
 def get(client, **params):
@@ -33,14 +43,19 @@ def signed_in(client, chair):
 
 
 def test_without_parameters_the_list_shows_the_current_agreement(signed_in):
-    response = get(signed_in)
-    assert response.context["agreement"] == agreement_of(2018)
-    assert response.context["page_obj"].paginator.count == 12
+    page = served(get(signed_in))
+    agreement = agreement_of(2018)
+    assert page.title.startswith("All actions: SCB 2018-19 ")
+    assert f"{agreement.board.name}: {agreement.title} (2018-19)" in page.main
+    assert page.headings["results"] == "12 actions"
+    assert len(rows_shown(page)) == 12
 
 
 def test_all_agreements_on_request(signed_in):
-    response = get(signed_in, agreement="")
-    assert response.context["page_obj"].paginator.count == 25
+    page = served(get(signed_in, agreement=""))
+    assert page.title.startswith("All actions ")
+    assert page.headings["results"] == "25 actions"
+    assert len(rows_shown(page)) == 25
 
 
 def test_a_theme_includes_its_sub_themes(signed_in):
@@ -128,13 +143,18 @@ def test_pages_of_fifty_keep_the_filters(client):
     agreement, coordinator = make_plan(60)
     client.force_login(coordinator)
     first = get(client, agreement=agreement.pk, as_of="2019-04-01", sort="reference")
-    assert len(first.context["actions"]) == 50
+    assert len(rows_shown(served(first))) == 50
+    assert served(first).headings["results"] == "60 actions, 1 to 50 shown"
     html = first.content.decode()
     assert f"agreement={agreement.pk}&amp;as_of=2019-04-01&amp;sort=reference&amp;page=2" in html
     second = get(client, agreement=agreement.pk, as_of="2019-04-01", sort="reference", page=2)
-    assert len(second.context["actions"]) == 10
+    assert len(rows_shown(served(second))) == 10
+    assert served(second).headings["results"] == "60 actions, 51 to 60 shown"
+    assert not set(references(first)) & set(references(second))
     # A page number that is not one gives the nearest page, not an error.
-    assert get(client, agreement=agreement.pk, page="abc").context["page_obj"].number == 1
+    nearest = get(client, agreement=agreement.pk, page="abc")
+    assert served(nearest).headings["results"] == "60 actions, 1 to 50 shown"
+    assert 'aria-label="Page 1" aria-current="page"' in nearest.content.decode()
 
 
 @pytest.mark.parametrize(

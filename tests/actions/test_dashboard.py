@@ -1,7 +1,6 @@
 """The chair's dashboard: counts, the overdue list and the matrices, as of any day."""
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -10,11 +9,12 @@ from django.urls import reverse
 
 from actions.models import Action, Status, today
 from actions.services import apply_timescale, progress_update_create
-from csa.models import Agreement
+from csa.models import Agreement, Theme
 from governance.models import Body, Role
 from tests.actions.factories import ActionFactory, ActionLeadFactory, ProgressUpdateFactory
 from tests.csa.factories import AgreementFactory, ThemeFactory
 from tests.governance.factories import OrganisationFactory, make_user
+from tests.served import Page, served
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +62,18 @@ def queries_for(client, url):
 
 def overdue_references(response) -> list[str]:
     """The references in the dashboard's overdue table, in order."""
-    return [action.reference for action in response.context["figures"].overdue]
+    return served(response).references("overdue")
 
 
-def count_in_page(response, name: str) -> int:
-    html = response.content.decode()
-    match = re.search(rf'data-count="{name}">(?:<a [^>]*>)?(\d+)', html)
-    assert match, f"no {name} count on the page"
-    return int(match.group(1))
+def by_status(page: Page) -> dict[str, int]:
+    """The "Actions by status" table: {status as written: count}."""
+    return {row.cells[0]: int(row.cells[1]) for row in page.table(id="counts-by-status").rows}
+
+
+def matrix(page: Page, section: str) -> dict[str, dict[str, int]]:
+    """A "by status" matrix (section "themes" or "leads"): {row: {column: count}}."""
+    (table,) = [t for t in page.tables if t.section == section]
+    return table.by_label()
 
 
 def test_as_of_1_april_2019_eleven_of_twelve_actions_of_2018_19_are_overdue(client, chair):
@@ -77,30 +81,27 @@ def test_as_of_1_april_2019_eleven_of_twelve_actions_of_2018_19_are_overdue(clie
     response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
 
     assert response.status_code == 200
-    counts = response.context["figures"].counts
-    assert (counts.total, counts.overdue) == (12, 11)
+    page = served(response)
+    assert (page.counts["total"], page.counts["overdue"]) == (12, 11)
     assert sorted(overdue_references(response), key=lambda r: int(r[1:])) == [
         f"A{n}" for n in range(1, 13) if n != 8
     ]
     dovetail = Action.objects.get(agreement=agreement_of(2018), reference="A8")
     assert "Dovetail" in dovetail.description
-    assert dovetail not in response.context["figures"].overdue
-    assert counts.due_soon == 1  # the Dovetail action, due 30 April 2019
-    # What the chair reads on the page, not only the context.
-    assert count_in_page(response, "overdue") == 11
-    assert count_in_page(response, "total") == 12
-    assert "Overdue: 11 of 12" in response.content.decode()
+    assert dovetail.pk not in [i for row in page.rows("overdue") for i in row.action_ids]
+    assert page.counts["due_soon"] == 1  # the Dovetail action, due 30 April 2019
+    assert page.headings["overdue"] == "Overdue: 11 of 12"
 
 
 def test_as_of_1_april_2018_the_tbc_cse_action_of_2017_18_is_not_overdue(client, chair):
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
 
-    counts = response.context["figures"].counts
+    counts = served(response).counts
     cse = Action.objects.get(agreement=agreement_of(2017), reference="A9")
     assert cse.timescale == "TBC" and cse.due_date is None
     assert "A9" not in overdue_references(response)
-    assert (counts.total, counts.overdue, counts.no_due_date) == (13, 12, 1)
+    assert (counts["total"], counts["overdue"], counts["no_due_date"]) == (13, 12, 1)
 
 
 @pytest.mark.parametrize(
@@ -118,22 +119,23 @@ def test_the_counts_add_up(client, chair, officer_wcc_ph, year, as_of):
             date=agreement.period_start + datetime.timedelta(days=20),
         )
     client.force_login(chair)
-    response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": as_of})
-    counts = response.context["figures"].counts
+    page = served(client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": as_of}))
+    counts = page.counts
 
-    assert sum(count for _, count in counts.status_rows()) == counts.total
+    assert sum(by_status(page).values()) == counts["total"]
+    assert len(by_status(page)) == len(Status)
     assert (
-        counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date + counts.needs_date
-        == counts.open
+        sum(counts[n] for n in ("overdue", "due_soon", "due_later", "no_due_date", "needs_date"))
+        == counts["open"]
     )
-    assert counts.due_later >= 0
-    assert sum(row.counts.total for row in response.context["figures"].theme_rows) == counts.total
-    assert (
-        sum(row.counts.overdue for row in response.context["figures"].theme_rows) == counts.overdue
-    )
-    assert len(response.context["figures"].overdue) == counts.overdue
+    assert counts["due_later"] >= 0
+    themes = matrix(page, "themes").values()
+    assert sum(row["Total"] for row in themes) == counts["total"]
+    assert sum(row["Overdue"] for row in themes) == counts["overdue"]
+    assert len(page.rows("overdue")) == counts["overdue"]
+    assert page.headings["overdue"] == f"Overdue: {counts['overdue']} of {counts['total']}"
     # Every action has at least one lead, so the lead matrix counts each at least once.
-    assert sum(row.counts.total for row in response.context["figures"].lead_rows) >= counts.total
+    assert sum(row["Total"] for row in matrix(page, "leads").values()) >= counts["total"]
 
 
 def test_history_an_action_completed_in_may_2019_was_still_overdue_on_1_april(
@@ -152,15 +154,15 @@ def test_history_an_action_completed_in_may_2019_was_still_overdue_on_1_april(
 
     then = client.get(DASHBOARD, {"agreement": agreement, "as_of": "2019-04-01"})
     assert "A1" in overdue_references(then)
-    assert then.context["figures"].counts.overdue == 11
-    assert then.context["figures"].counts.of(Status.COMPLETED) == 0
+    assert served(then).counts["overdue"] == 11
+    assert by_status(served(then))[Status.COMPLETED.label] == 0
 
     now = client.get(DASHBOARD, {"agreement": agreement})
-    assert now.context["as_of"] == today()
+    assert f"Dashboard as of {today():%-d %B %Y}" in served(now).main
     assert "A1" not in overdue_references(now)
-    assert now.context["figures"].counts.of(Status.COMPLETED) == 1
+    assert by_status(served(now))[Status.COMPLETED.label] == 1
     # Today the Dovetail action (April 2019) is overdue too: 12 - A1 completed.
-    assert now.context["figures"].counts.overdue == 11
+    assert served(now).counts["overdue"] == 11
     assert "A8" in overdue_references(now)
 
 
@@ -203,40 +205,49 @@ def test_the_chair_gets_the_current_agreement_of_their_board_by_default(client, 
     client.force_login(chair)
     response = client.get(DASHBOARD)
     assert response.status_code == 200
-    assert response.context["agreement"] == agreement_of(2018)
-    assert response.context["as_of"] == today()
+    page = served(response)
+    agreement = agreement_of(2018)
+    assert page.title.startswith(f"Dashboard: SCB 2018-19 as of {today():%-d %B %Y} ")
+    assert f"{agreement.board.name}: {agreement.title} (2018-19)" in page.main
+    assert page.counts["total"] == 12
 
 
 def test_matrix_counts_link_to_the_filtered_list(client, chair):
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"})
     html = response.content.decode()
-    domestic = next(
-        r for r in response.context["figures"].theme_rows if r.label == "Domestic Abuse"
-    )
-    assert (domestic.counts.total, domestic.counts.overdue) == (3, 3)
+    page = served(response)
+    domestic = matrix(page, "themes")["Domestic Abuse"]
+    assert (domestic["Total"], domestic["Overdue"]) == (3, 3)
+    theme = Theme.objects.get(board__short_name="SCB", name="Domestic Abuse")
     link = (
-        f"/actions/?agreement={agreement_of(2018).pk}&amp;as_of=2019-04-01"
-        f"&amp;theme={domestic.filter_value}&amp;flag=overdue"
+        f"/actions/?agreement={agreement_of(2018).pk}&as_of=2019-04-01"
+        f"&theme={theme.pk}&flag=overdue"
     )
-    assert link in html
-    followed = client.get(link.replace("&amp;", "&"))
-    assert followed.context["page_obj"].paginator.count == 3
+    (themes,) = [t for t in page.tables if t.section == "themes"]
+    row = next(r for r in themes.rows if r.cells[0] == "Domestic Abuse")
+    assert link in row.links
+    followed = served(client.get(link))
+    assert followed.headings["results"] == "3 actions"
+    assert len(followed.table(id="action-list").rows) == 3
 
-    wcc_ph = next(r for r in response.context["figures"].lead_rows if r.label == "WCC PH")
-    assert (wcc_ph.counts.total, wcc_ph.counts.overdue) == (6, 5)
-    assert response.context["figures"].lead_rows[0].counts.overdue >= wcc_ph.counts.overdue
+    leads = matrix(page, "leads")
+    assert (leads["WCC PH"]["Total"], leads["WCC PH"]["Overdue"]) == (6, 5)
+    assert next(iter(leads.values()))["Overdue"] >= leads["WCC PH"]["Overdue"]
     assert 'role="img"' in html and "chart-pattern-not_started" in html
 
 
 def test_sub_themes_count_in_their_theme_row(client, chair):
     client.force_login(chair)
     response = client.get(DASHBOARD, {"agreement": agreement_of(2017).pk, "as_of": "2018-04-01"})
-    harm = next(
-        r for r in response.context["figures"].theme_rows if r.label.startswith("Harm Reduction")
-    )
-    assert harm.counts.total == 3  # hate crime, cyber crime and CSE
-    assert "Child Sexual Exploitation" in harm.label
+    harm = [
+        (label, row) for label, row in matrix(served(response), "themes").items()
+        if label.startswith("Harm Reduction")
+    ]  # fmt: skip
+    assert len(harm) == 1
+    label, row = harm[0]
+    assert row["Total"] == 3  # hate crime, cyber crime and CSE
+    assert "Child Sexual Exploitation" in label
 
 
 @pytest.mark.parametrize(
@@ -258,7 +269,10 @@ def test_bad_values_give_a_clear_message_not_an_error(client, chair, params, mes
     assert "govuk-error-summary" in html
     assert message in html
     assert "<title>Error: " in html
-    assert "counts" not in response.context  # nothing shown unfiltered
+    # Nothing shown unfiltered: no figure, no table, no section of the plan.
+    page = served(response)
+    assert page.counts == {} and page.tables == []
+    assert "Correct the problem above to see the dashboard." in page.main
 
 
 def test_an_agreement_of_another_partnership_is_refused(client, chair, outsider):
@@ -298,15 +312,19 @@ def test_restricted_bodies_actions_are_hidden_from_the_chair(
 
     client.force_login(chair)
     response = client.get(DASHBOARD, params)
-    assert response.context["figures"].counts.total == 12
+    page = served(response)
+    assert page.counts["total"] == 12
     assert "Channel Panel case review" not in response.content.decode()
-    assert all(row.label != "Channel Panel" for row in response.context["figures"].lead_rows)
+    assert "Channel Panel" not in matrix(page, "leads")
+    assert "C1" not in overdue_references(response)
 
     for insider in (coordinator, officer_channel_member):
         client.force_login(insider)
         response = client.get(DASHBOARD, params)
-        assert response.context["figures"].counts.total == 13
-        assert response.context["figures"].counts.overdue == 12
+        page = served(response)
+        assert (page.counts["total"], page.counts["overdue"]) == (13, 12)
+        assert "C1" in overdue_references(response)
+        assert matrix(page, "leads")["Channel Panel"]["Total"] == 1
 
 
 def test_a_coordinator_of_two_boards_has_each_at_its_own_address(client, coordinator, scb):
@@ -372,7 +390,7 @@ def test_the_plan_as_of_the_day_is_worked_out_once(client):
         # One for the plan, one for the board's actions arising outside a plan (issue 13).
         as_of_queries = [sql for sql in queries if "status_on" in sql]
         assert len(as_of_queries) == 2, as_of_queries
-        assert response.context["figures"].counts.total == size
+        assert served(response).counts["total"] == size
         sizes[size] = len(queries)
     assert sizes[4] == sizes[40]
 
@@ -389,12 +407,12 @@ def test_timescales_that_need_a_date_are_counted_apart_from_to_be_confirmed(clie
 
     response = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2018-04-02"})
 
-    counts = response.context["figures"].counts
-    assert counts.needs_date == 2
+    counts = served(response).counts
+    assert counts["needs_date"] == 2
     page = response.content.decode()
     assert "Timescale not understood or approximate: needs a date" in page
     assert 'data-count="needs_date">2<' in page
     assert (
-        counts.overdue + counts.due_soon + counts.due_later + counts.no_due_date + counts.needs_date
-        == counts.open
+        sum(counts[n] for n in ("overdue", "due_soon", "due_later", "no_due_date", "needs_date"))
+        == counts["open"]
     )

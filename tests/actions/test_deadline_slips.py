@@ -10,6 +10,7 @@ from django.urls import reverse
 from actions.editing.services import action_update_details
 from actions.models import Action, DueDateMove
 from actions.reporting import slips
+from tests.served import served
 
 DASHBOARD = reverse("actions:dashboard")
 REPORT = reverse("actions:board_report")
@@ -79,16 +80,18 @@ def test_the_dashboard_reads_the_due_date_in_force_on_its_day(client, coordinato
     assert _move_blue_light(client, blue_light).status_code == 302
     agreement = blue_light.agreement
 
-    before = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-01-15"})
-    after = client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-02-15"})
+    before = served(client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-01-15"}))
+    after = served(client.get(DASHBOARD, {"agreement": agreement.pk, "as_of": "2019-02-15"}))
 
-    assert blue_light.pk in [a.pk for a in before.context["figures"].overdue]
-    assert blue_light.pk not in [a.pk for a in after.context["figures"].overdue]
+    assert "A4" in before.references("overdue")
+    assert "A4" not in after.references("overdue")
     # The move was agreed on 1 February: not a slip yet on 15 January.
-    assert before.context["figures"].slips.actions == 0
-    assert after.context["figures"].slips.actions == 1
-    assert after.context["figures"].slips.days == 90
-    assert "Deadline slips: 1 action, 90 days in all" in after.text
+    assert before.headings["slips"] == "Deadline slips: 0 actions, 0 days in all"
+    assert before.references("slips") == []
+    assert after.headings["slips"] == "Deadline slips: 1 action, 90 days in all"
+    (move,) = after.rows("slips")
+    assert move.reference == "A4" and move.action_ids == [blue_light.pk]
+    assert move.cells[2:5] == ["31 Dec 2018", "31 Mar 2019 90 days later", "1 Feb 2019"]
     assert Action.objects.filter(pk=blue_light.pk).overdue(as_of=datetime.date(2019, 1, 15))
     assert not Action.objects.filter(pk=blue_light.pk).overdue(as_of=datetime.date(2019, 2, 15))
 
@@ -101,18 +104,28 @@ def test_the_list_filters_slipped_and_the_report_lists_slips_since_the_meeting(
     agreement = blue_light.agreement
 
     listed = client.get(LIST, {"agreement": agreement.pk, "as_of": "2019-02-15", "flag": "slipped"})
-    assert [a.reference for a in listed.context["actions"]] == ["A4"]
-    early = client.get(LIST, {"agreement": agreement.pk, "as_of": "2019-01-15", "flag": "slipped"})
-    assert early.context["actions"] == []
+    assert served(listed).table(id="action-list").references == ["A4"]
+    early = served(
+        client.get(LIST, {"agreement": agreement.pk, "as_of": "2019-01-15", "flag": "slipped"})
+    )
+    assert early.headings["results"] == "0 actions"
+    assert early.table(id="action-list", optional=True) is None
+    assert "No actions match these filters." in early.main
 
-    report = client.get(
-        REPORT, {"agreement": agreement.pk, "as_of": "2019-03-01", "since": "2019-01-20"}
+    report = served(
+        client.get(
+            REPORT, {"agreement": agreement.pk, "as_of": "2019-03-01", "since": "2019-01-20"}
+        )
     )
-    assert [m.action.reference for m in report.context["slips"].moves] == ["A4"]
-    later = client.get(
-        REPORT, {"agreement": agreement.pk, "as_of": "2019-03-01", "since": "2019-02-10"}
+    assert report.headings["slips"] == "Deadlines moved since 20 January 2019 (1)"
+    assert report.references("slips") == ["A4"]
+    later = served(
+        client.get(
+            REPORT, {"agreement": agreement.pk, "as_of": "2019-03-01", "since": "2019-02-10"}
+        )
     )
-    assert later.context["slips"].moves == []
+    assert later.headings["slips"] == "Deadlines moved since 10 February 2019 (0)"
+    assert later.references("slips") == []
 
 
 @pytest.mark.parametrize(

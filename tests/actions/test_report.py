@@ -11,6 +11,7 @@ from actions.models import Action, Status
 from actions.services import progress_update_create
 from governance.models import Meeting
 from tests.actions.test_dashboard import agreement_of, make_plan, queries_for
+from tests.served import served
 
 pytestmark = pytest.mark.django_db
 
@@ -43,19 +44,23 @@ def test_report_lists_overdue_at_risk_and_completed_since(client, chair, history
         REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-01-15"}
     )
     assert response.status_code == 200
-    context = response.context
-    assert len(context["overdue"]) == 10  # A1 was completed
-    assert [a.reference for a in context["at_risk"]] == ["A8"]  # A5 is overdue: listed there
-    assert [a.reference for a in context["completed"]] == ["A1"]
+    page = served(response)
+    assert page.headings["overdue"] == "Overdue (10)"  # A1 was completed
+    assert len(page.rows("overdue")) == 10 and "A1" not in page.references("overdue")
+    assert page.references("at-risk") == ["A8"]  # A5 is overdue: listed there
+    assert "A5" in page.references("overdue")
+    assert page.references("completed") == ["A1"]
+    assert page.headings["completed"] == "Completed since 15 January 2019 (1)"
     html = response.content.decode()
     assert "Dovetail guidance is late" in html and "Licensing has stalled" in html
     assert "css/report.css" in html
     assert html.count("<h1") == 1
 
-    later = client.get(
-        REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-02-01"}
+    later = served(
+        client.get(REPORT, {"agreement": history.pk, "as_of": "2019-04-01", "since": "2019-02-01"})
     )
-    assert later.context["completed"] == []
+    assert later.headings["completed"] == "Completed since 1 February 2019 (0)"
+    assert later.references("completed") == []
 
 
 def test_only_overdue_actions_are_said_to_be_days_overdue(client, chair, history):
@@ -67,7 +72,8 @@ def test_only_overdue_actions_are_said_to_be_days_overdue(client, chair, history
     # A1 was due in 2018 and completed late: finished with, it is not overdue.
     completed_row = re.search(r'<tr[^>]*data-reference="A1".*?</tr>', html, re.S).group(0)
     assert "overdue" not in completed_row
-    assert response.context["completed"][0].days_overdue is None
+    (completed,) = served(response).rows("completed")
+    assert completed.reference == "A1" and "overdue" not in str(completed)
     overdue_row = re.search(r'<tr[^>]*data-reference="A5".*?</tr>', html, re.S).group(0)
     assert re.search(r"\d+ days overdue", overdue_row)
 
@@ -76,10 +82,10 @@ def test_since_defaults_to_the_last_meeting_before_the_day(client, chair, histor
     Meeting.objects.create(body=history.board, date=datetime.date(2019, 1, 10), title="January")
     Meeting.objects.create(body=history.board, date=datetime.date(2019, 5, 10), title="May")
     client.force_login(chair)
-    response = client.get(REPORT, {"agreement": history.pk, "as_of": "2019-04-01"})
-    assert response.context["since"] == datetime.date(2019, 1, 10)
-    assert "last meeting: January" in response.content.decode()
-    assert [a.reference for a in response.context["completed"]] == ["A1"]
+    page = served(client.get(REPORT, {"agreement": history.pk, "as_of": "2019-04-01"}))
+    assert "Completed since 10 January 2019 (last meeting: January)" in page.main
+    assert page.headings["completed"] == "Completed since 10 January 2019 (1)"
+    assert page.references("completed") == ["A1"]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +101,10 @@ def test_bad_values_give_a_clear_message(client, chair, params, message):
     response = client.get(REPORT, params)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert "overdue" not in response.context
+    # Nothing of a report on the page: no figure, no section, no table.
+    page = served(response)
+    assert page.counts == {} and page.tables == [] and "overdue" not in page.headings
+    assert "Correct the problem above to see the report." in page.main
 
 
 def test_pdf_download(client, chair, history):
