@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.partners import partnership_organisations
 from governance import mail
 from governance import services as governance_services
 from governance.history import save_recorded
@@ -143,6 +144,41 @@ def _invite(*, board, email, kind, organisation=None, body=None, by, base_url, w
     return invitation
 
 
+def _organisation_named(organisation: Organisation) -> str:
+    return f"{organisation.name} ({organisation.short_name})"
+
+
+def invitation_acceptable_check(*, board: Body, email: str, organisation: Organisation | None):
+    """Refuse an invitation that its addressee could not accept, before it is sent.
+
+    An account recorded as working for one organisation cannot become an officer of another
+    (invitation_accept refuses it): the one who invites is told, not the one invited."""
+    if organisation is None:
+        return
+    account = account_for_email(email)
+    person = Person.objects.select_related("organisation").filter(user=account).first()
+    if account is None or person is None or person.organisation is None:
+        return
+    if person.organisation_id == organisation.pk:
+        return
+    theirs = person.organisation
+    said = (
+        f"{email} is {person.name} of {_organisation_named(theirs)}, "
+        f"not of {_organisation_named(organisation)}"
+    )
+    if partnership_organisations(board).filter(pk=theirs.pk).exists():
+        said += (
+            f": invite them as an officer of {theirs.short_name}, or ask an admin to change "
+            "their organisation first."
+        )
+    else:
+        said += (
+            ", which is not a partner here: ask an admin to change their organisation first, "
+            "or invite them to another role."
+        )
+    raise ValidationError({"email": said})
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -176,6 +212,7 @@ def invitation_create(
         organisation = None
     if kind != Kind.MEMBER:
         body = None
+    invitation_acceptable_check(board=board, email=email, organisation=organisation)
     duplicate = (
         Invitation.objects.open_on(timezone.now())
         .filter(board=board, email__iexact=email, kind=kind, organisation=organisation, body=body)
@@ -206,6 +243,10 @@ def invitation_resend(*, invitation: Invitation, by, base_url: str | None = None
         raise ValidationError(
             {"invitation": "This invitation has been used: there is nothing to resend."}
         )
+    # Their account may have been given an organisation since it was first sent.
+    invitation_acceptable_check(
+        board=invitation.board, email=invitation.email, organisation=invitation.organisation
+    )
     token = _new_token(invitation)
     save_recorded(invitation, reason="Invitation sent again", user=by)
     _send_invitation(invitation, token, base_url)
