@@ -184,13 +184,13 @@ def preference_by_token(token: str) -> ReminderPreference | None:
 
 
 def feed_actions(user, day: datetime.date):
-    """The actions in a person's feed: those they lead and may see, with a due date, in
-    agreed plans (not drafts), with their status on `day`."""
+    """The actions in a person's feed: those they lead and may see, with a due date, in their
+    partnerships' current plans on `day` (current_plans_of, as My actions and the daily
+    reminder read them: not a superseded year, not a draft), with their status on `day`."""
     return (
         Action.objects.visible_to(user)
         .led_by_user(user)
-        .exclude(agreement__status=Agreement.Status.DRAFT)
-        .filter(due_date__isnull=False)
+        .filter(agreement_id__in=current_plans_of(user, day), due_date__isnull=False)
         .rows(day)
         .order_by("due_date", "reference")
     )
