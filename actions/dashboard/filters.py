@@ -38,6 +38,9 @@ SORT_CHOICES = [
     ("reference", "Reference"),
 ]
 
+# One past the largest id a database holds (a 64-bit signed integer).
+LARGEST_ID = 2**63
+
 _STATUS_RANK = Case(
     *(When(status_on=status, then=Value(i)) for i, status in enumerate(reporting.STATUS_ORDER)),
     default=Value(len(reporting.STATUS_ORDER)),
@@ -284,10 +287,13 @@ class ActionFilter(django_filters.FilterSet):
         return not self.boards
 
     def _requested(self, name) -> int | None:
+        """The id asked for, when it can be one: a number past any id's range (2**63) would
+        fail in the database rather than find nothing."""
         try:
-            return int((self.data or {}).get(name) or "")
+            value = int((self.data or {}).get(name) or "")
         except (TypeError, ValueError):
             return None
+        return value if 0 < value < LARGEST_ID else None
 
     def _boards_in_scope(self, visible, access) -> list[int]:
         """The boards whose agreements, themes and leads the filters offer: the requested

@@ -239,3 +239,11 @@ def test_timescales_needing_a_date_are_filtered_apart_from_to_be_confirmed(signe
 
     assert references(needs_date) == ["A1"]
     assert references(tbc) == ["A9"]  # the CSE action, "TBC"
+
+
+def test_an_agreement_id_past_any_ids_range_is_an_error_not_a_crash(client, chair):
+    # Found by the property test: 2**63 reached the database and failed there (a 500).
+    client.force_login(chair)
+    response = client.get(reverse("actions:action_list"), {"agreement": str(2**63)})
+    assert response.status_code == 400
+    assert "Choose an agreement from the list" in response.content.decode()
