@@ -23,16 +23,27 @@ from .models import Frequency, ReminderPreference, ReminderSend
 # --- Who is reminded, and when --------------------------------------------------------------
 
 
+def _people_in_partnerships():
+    """Every active account with a person and a role in a partnership."""
+    User = get_user_model()
+    return User.objects.filter(is_active=True, person__isnull=False).filter(
+        Exists(Role.objects.filter(user=OuterRef("pk")))
+    )
+
+
 def people_to_remind():
     """Every active account with a person, an email address and a role in a partnership."""
-    User = get_user_model()
     return (
-        User.objects.filter(is_active=True, person__isnull=False)
+        _people_in_partnerships()
         .exclude(email="")
-        .filter(Exists(Role.objects.filter(user=OuterRef("pk"))))
         .select_related("person__organisation", "reminder_preference")
         .order_by("pk")
     )
+
+
+def people_without_address():
+    """Those whom people_to_remind leaves out only for want of an email address."""
+    return _people_in_partnerships().filter(email="").select_related("person").order_by("pk")
 
 
 def preference_of(user) -> ReminderPreference:
@@ -170,6 +181,13 @@ def sends_for(user):
         )
     actions = ours.select_related("agreement").order_by("agreement_id", "position")
     return sends.prefetch_related(Prefetch("actions", queryset=actions, to_attr="listed"))
+
+
+def digest_sends_on(day: datetime.date) -> dict[int, ReminderSend]:
+    """The day's reminder to each person already claimed (sent, being sent or failed), by
+    user id: what services.send_claim finds when a run comes to them."""
+    sends = ReminderSend.objects.filter(kind=ReminderSend.Kind.DIGEST, day=day)
+    return {send.user_id: send for send in sends}
 
 
 # --- Calendar feeds --------------------------------------------------------------------------
