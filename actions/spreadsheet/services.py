@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from csa.models import Agreement
 from governance.access import can_manage_agreement, can_update
 
-from ..models import Action, PendingUpload, ProgressUpdate, Status, today
+from ..models import Action, PendingUpload, ProgressUpdate, Status, today, user_display_name
 from ..selectors import latest_update, my_actions
 from ..services import ActionChangedError, progress_update_create, validate_update
 from .workbook import Row, SpreadsheetError, read_workbook
@@ -89,7 +90,8 @@ class Problem:
     column: str
     message: str
     reference: str = ""
-    theirs: ProgressUpdate | None = None  # the update someone else recorded since the download
+    theirs: ProgressUpdate | None = None  # the update recorded since the download
+    yours: bool = False  # the uploader recorded it themselves (on a page, or another file)
 
     @property
     def anchor(self) -> str:
@@ -233,14 +235,7 @@ def _row_problem(user, row: Row, action: Action, seen: set) -> Problem | None:
     if not row.status:
         return Problem(row.number, "New status", "Choose the new status from the list.", ref)
     if row.version is not None and row.version != action.version:
-        return Problem(
-            row.number,
-            "Reference",
-            f"{ref} was updated by someone else after you downloaded the file. Read their "
-            "update, then download the spreadsheet again if yours still stands.",
-            ref,
-            theirs=latest_update(action),
-        )
+        return _changed_since_download(user, row, action)
     try:
         validate_update(
             action,
@@ -253,6 +248,68 @@ def _row_problem(user, row: Row, action: Action, seen: set) -> Problem | None:
         field_name, messages = next(iter(error.message_dict.items()))
         return Problem(row.number, ERROR_COLUMNS.get(field_name, "Reference"), messages[0], ref)
     return None
+
+
+def _changed_since_download(user, row: Row, action: Action) -> Problem:
+    """Who changed the action since the file was downloaded, and when: its history rows of a
+    later version than the file's. The uploader is "you"; anyone else is named."""
+    ref = action.reference
+    records = list(
+        Action.history.filter(id=action.pk)
+        .select_related("history_user__person")
+        .order_by("history_date", "history_id")
+    )
+    since = [record for record in records if record.version > row.version]
+    if not since:  # no history of the change (it cannot be told): say only that it changed
+        return Problem(
+            row.number,
+            "Reference",
+            f"{ref} was changed after you downloaded the file. Read the action as it is now, "
+            "then download the spreadsheet again if this row still stands.",
+            ref,
+        )
+    last = since[-1]
+    downloaded = next((r for r in reversed(records) if r.version <= row.version), None)
+    before_last = records[-2] if len(records) > 1 else None
+    update = latest_update(action)
+    if update is not None and downloaded is not None:
+        update = update if update.recorded_at > downloaded.history_date else None
+    # The last change is a progress update when the update was recorded with it.
+    is_update = update is not None and (
+        before_last is None or update.recorded_at > before_last.history_date
+    )
+    verb = "updated" if is_update else "changed"
+    moment = timezone.localtime(last.history_date)
+    when = f"on {date_format(moment, 'j F Y')} at {date_format(moment, 'H:i')}"
+    if not is_update and last.history_change_reason:
+        when += f" ({last.history_change_reason})"
+    more = (
+        f" That is the last of {len(since)} changes since the download." if len(since) > 1 else ""
+    )
+    yours = last.history_user_id == user.pk
+    if yours:
+        said = (
+            f"{ref} was {verb} by you after you downloaded the file, {when}.{more} If this row "
+            "still stands, download the spreadsheet again and enter it there."
+        )
+    else:
+        who = user_display_name(last.history_user)
+        said = (
+            f"{ref} was {verb} by someone else after you downloaded the file: {who}, {when}."
+            if who
+            else f"{ref} was {verb} by loading a year's file or by a command after you "
+            f"downloaded the file, {when}."
+        )
+        read = "their update" if is_update else "the action as it is now"
+        said += f"{more} Read {read}, then download the spreadsheet again if yours still stands."
+    return Problem(
+        row.number,
+        "Reference",
+        said,
+        ref,
+        theirs=update,
+        yours=update is not None and update.author_id == user.pk,
+    )
 
 
 def _outcome(row: Row) -> str:
