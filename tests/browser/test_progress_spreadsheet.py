@@ -121,7 +121,7 @@ def test_a_row_changed_in_the_browser_after_the_download_is_refused(
     _upload(page, path)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text(
-        f"Row {rows['A1']}, Reference: A1 was updated by someone else after you downloaded"
+        f"Row {rows['A1']}, Reference: A1 was updated by you after you downloaded"
     )
     refused = page.locator(f"#row-{rows['A1']}")
     expect(refused).to_contain_text("Changed in the browser: the contract fell through.")
