@@ -39,8 +39,9 @@ class UserAccess:
     is_admin: bool = False
     board_names: tuple[str, ...] = field(default_factory=tuple)
     # Every partnership the user has a role in, as (board id, name, slug): the header's links.
-    # The sets above hold one partnership only: the one in the address (chosen_board_id),
-    # else the first.
+    # The sets above hold one partnership only in a partnership's address (chosen_board_id);
+    # elsewhere they hold every partnership of the user's (chosen_board_id is then the only
+    # one, or None for a person in several).
     partnerships: tuple[tuple[int, str, str], ...] = field(default_factory=tuple)
     chosen_board_id: int | None = None
     # hidden_bodies(user), as ids: read once with the rest, so that the restricted rule is
@@ -101,7 +102,7 @@ def _work_out_access(user) -> UserAccess:
     )
     roles = [(board, kind, name) for board, kind, name, _ in rows]
     partnerships = tuple(sorted({(b, name, slug) for b, _, name, slug in rows}, key=_by_name))
-    # One partnership at a time: the one in the address (PartnershipMiddleware), else the first.
+    # One partnership at a time in a partnership's address (PartnershipMiddleware).
     chosen = getattr(user, "_csa_partnership_id", None)
     if user.is_superuser and chosen is not None:
         # An admin in a partnership's address sees and does there what its coordinator does;
@@ -114,9 +115,13 @@ def _work_out_access(user) -> UserAccess:
             partnerships=partnerships,
             chosen_board_id=chosen,
         )
-    if chosen is None and partnerships:
-        chosen = partnerships[0][0]
-    roles = [role for role in roles if role[0] == chosen]
+    if chosen is None:
+        # Outside any partnership's address (a command, a reminder, a calendar feed, an
+        # account page) a person works in all their partnerships at once: what is personal
+        # covers every one. A partnership's own pages are always in its address.
+        chosen = partnerships[0][0] if len(partnerships) == 1 else None
+    else:
+        roles = [role for role in roles if role[0] == chosen]
     person = _person_of(user)
     body_ids = (
         frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))

@@ -45,7 +45,13 @@ OWN_PREFIX = re.compile(r"p/[-a-zA-Z0-9_]+/$")
 # the People pages, which name their partnership by id) are the same in every partnership.
 PARTNERSHIP_NAMESPACES = frozenset({"actions", "plans", "meetings"})
 PARTNERSHIP_PAGES = frozenset(
-    {"reminders:round_create", "reminders:round_detail", "reminders:round_remind"}
+    {
+        "reminders:round_create",
+        "reminders:round_detail",
+        "reminders:round_remind",
+        "reminders:send_list",
+        "people:people_home",
+    }
 )
 
 
