@@ -11,6 +11,8 @@ PYTHON_FOR_VENV ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python
 FIXTURES := fixtures/worcestershire/2017-18.json fixtures/worcestershire/2018-19.json \
 	fixtures/watford/2016-17.json
 SCALE ?= small
+# `make run PORT=8001`: where the development server listens.
+PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 # The Makefile is the developer's entry point: development settings unless told otherwise.
 export DEBUG ?= 1
@@ -44,7 +46,7 @@ load: migrate
 
 run: load
 	$(PY) manage.py seed_demo_users
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production server: DEBUG off whatever the environment says, settings (SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL...) from the environment, static files collected first for

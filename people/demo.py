@@ -21,6 +21,10 @@ from governance.history import save_recorded
 from governance.models import Body, Organisation, Person, Role
 
 LEFT_ALONE = "left alone: an account of this name exists and is not a demo account"
+DEBUG_NEEDED = (
+    "Demo accounts are only created when DEBUG is on, for development: run it with DEBUG=1 "
+    "(make run does), never on a server people use."
+)
 
 
 class DemoRefused(Exception):
@@ -66,7 +70,7 @@ def _person_for(user, *, name, post="", organisation=None):
 def create_demo_accounts(board_short_name="SCB") -> list[tuple[str, str]]:
     """Create (or bring back) the demo accounts; returns (username, what they are) pairs."""
     if not settings.DEBUG:
-        raise DemoRefused("Demo accounts are only created when DEBUG is on.")
+        raise DemoRefused(DEBUG_NEEDED)
     board = Body.objects.get(short_name=board_short_name)
     made = []
 
@@ -121,7 +125,7 @@ WATFORD_BOARD = "Watford CSP"
 def create_watford_demo_accounts() -> list[tuple[str, str]]:
     """Watford's coordinator and an officer of WBC; nothing when Watford is not loaded."""
     if not settings.DEBUG:
-        raise DemoRefused("Demo accounts are only created when DEBUG is on.")
+        raise DemoRefused(DEBUG_NEEDED)
     board = Body.objects.filter(short_name=WATFORD_BOARD).first()
     council = Organisation.objects.filter(short_name="WBC").first()
     if board is None or council is None:

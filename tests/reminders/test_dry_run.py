@@ -3,7 +3,8 @@ already emailed that day, and why nobody would be emailed (issue 27, item 6)."""
 
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from reminders.models import Frequency, ReminderPreference, ReminderSend
 
@@ -75,7 +76,8 @@ def test_a_failed_email_would_be_sent_again(smtp, settings, wcc_ph_officer):
             "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
-    run()
+    with pytest.raises(CommandError):
+        run()
     assert ReminderSend.objects.get().state == ReminderSend.State.FAILED
     settings.MAILERS = working
 

@@ -207,7 +207,10 @@ def test_a_failed_send_is_recorded_and_tried_again_on_the_next_run(smtp, setting
             "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
-    run("--as-of", AS_OF)
+    # It says so with a non-zero exit, so that a scheduler alerts (issue 27).
+    with pytest.raises(CommandError, match="1 email could not be sent") as failed:
+        run("--as-of", AS_OF)
+    assert failed.value.returncode == 1
     send = ReminderSend.objects.get()
     assert send.state == ReminderSend.State.FAILED
     assert "Connection" in send.error or "refused" in send.error.lower()

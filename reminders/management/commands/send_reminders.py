@@ -7,8 +7,8 @@
 
 Meant to run once a day (cron or a systemd timer, see the README). Running it again the same
 day, or on two servers at once, sends nothing twice: each email is claimed in the database
-before it is sent (reminders.services). Exit code 0 even when some emails failed (they are
-recorded and tried again on the next run); 2 for a bad argument.
+before it is sent (reminders.services). Exit code 1 when any email failed, so that the
+scheduler alerts (they are recorded and tried again on the next run); 2 for a bad argument.
 """
 
 import datetime
@@ -51,6 +51,13 @@ class Command(BaseCommand):
                 self.stderr.write(f"not sent to {user.email}: see the sends page for the error")
         summary = ", ".join(f"{name}: {n}" for name, n in counts.items())
         self.stdout.write(f"Reminders for {day:%Y-%m-%d}. {summary}.")
+        if counts["failed"]:
+            # A scheduler alerts on a non-zero exit; the next run sends them (they are kept).
+            raise CommandError(
+                f"{counts['failed']} email{'s' if counts['failed'] != 1 else ''} could not be "
+                "sent: see the emails sent page; the next run tries again.",
+                returncode=1,
+            )
 
     def _dry_run(self, day: datetime.date):
         """What a real run would do now, the day's emails already sent included, and why
