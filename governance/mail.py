@@ -21,7 +21,10 @@ def send(*, to: str, subject: str, template: str, reason: str, context: dict | N
     context = {**(context or {}), "site_name": settings.SITE_NAME, "reason": reason}
     context.setdefault("subject", subject)
     message = EmailMultiAlternatives(
-        subject=f"{subject} – {settings.SITE_NAME}",
+        # As the reminders' subjects are written. ASCII only around the name: a dash outside
+        # ASCII made mail programs show the encoded, folded subject with a run of spaces. A name
+        # as a file wrote it may hold runs of spaces too: a subject line never does.
+        subject=" ".join(f"{settings.SITE_NAME}: {subject}".split()),
         body=render_to_string(f"mail/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

@@ -19,6 +19,13 @@ from .models import Invitation
 REASON_HELP = "Kept in the history with your name and the date."
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Organisations by their full names, with the short name a plan uses beside it."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.short_name})" if obj.name != obj.short_name else obj.name
+
+
 class InviteForm(GovukForm, forms.Form):
     email = forms.CharField(
         label="Email address",
@@ -31,7 +38,7 @@ class InviteForm(GovukForm, forms.Form):
         choices=[("", "Choose a role"), *Invitation.Kind.choices],
         error_messages={"required": "Choose the role they will have."},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         queryset=None,
         required=False,
         label="Organisation (for an officer)",

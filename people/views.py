@@ -388,7 +388,11 @@ def _welcome(request, user, invitation):
         request,
         f"Welcome to {invitation.board.name}. You sign in with your email address, {user.email}.",
     )
-    return redirect(address_in(invitation.board.slug, "actions:dashboard"))
+    # An officer's or a member's work is their actions; a chair's and a coordinator's, the
+    # dashboard.
+    updates_actions = invitation.kind in (Invitation.Kind.OFFICER, Invitation.Kind.MEMBER)
+    landing = "actions:my_actions" if updates_actions else "actions:dashboard"
+    return redirect(address_in(invitation.board.slug, landing))
 
 
 # --- Choosing a partnership ----------------------------------------------------------------

@@ -138,6 +138,8 @@ def send_deliver(*, claim: ReminderSend, message) -> bool:
 
 def _claim_and_send(*, user, kind, day, subject, actions, template, context, update_round=None):
     """'sent', 'failed' or 'skipped' (someone else's to send)."""
+    # A meeting's title as minuted may hold runs of spaces: a subject line never does.
+    subject = " ".join(subject.split())
     for action in actions:
         action.update_url = mail.update_url(action)
     claim = send_claim(
