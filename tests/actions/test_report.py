@@ -208,3 +208,11 @@ def test_the_report_runs_a_fixed_number_of_queries(client):
     client.force_login(big_user)
     big_queries = queries_for(client, f"{REPORT}?agreement={big.pk}&as_of=2019-04-01")
     assert small_queries == big_queries
+
+
+def test_the_pdf_numbers_its_pages(client, chair, history):
+    client.force_login(chair)
+    pages = _pdf_pages(client, history)
+    total = len(pages)
+    for number, (text, _) in enumerate(pages, 1):
+        assert f"Page {number} of {total}" in text
