@@ -268,3 +268,11 @@ def test_officers_and_chairs_may_not_upload(client, request, who):
 def test_signed_out_is_sent_to_sign_in(client, db):
     response = client.get(UPLOAD)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_upload_page_speaks_to_a_coordinator_not_in_command_names(client, coordinator):
+    # Issue 27: it said "checked as load_agreement --dry-run checks it".
+    client.force_login(coordinator)
+    html = client.get(UPLOAD).content.decode()
+    assert "load_agreement" not in html and "--dry-run" not in html
+    assert "Nothing is loaded yet" in html
