@@ -20,7 +20,6 @@ Per model, what a mature product would let an administrator do here:
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,6 +30,7 @@ from .admin_mixins import (
     ReasonForm,
     add_service_errors,
 )
+from .middleware import address_in
 from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
 from .services import (
     body_restriction_change,
@@ -272,7 +272,7 @@ class _EndedOnThePeoplePage:
 
     @admin.display(description="To end it")
     def how_to_end(self, obj):
-        url = reverse(self.end_url_name, args=[self.board_of(obj).pk, obj.pk])
+        url = address_in(self.board_of(obj).slug, self.end_url_name, obj.pk)
         return format_html(
             'On the partnership\'s People page, which asks why: <a href="{}">end it there</a>.',
             url,

@@ -50,7 +50,13 @@ PARTNERSHIP_PAGES = frozenset(
         "reminders:round_detail",
         "reminders:round_remind",
         "reminders:send_list",
-        "people:people_home",
+        "people:people",
+        "people:invite",
+        "people:resend",
+        "people:role_change",
+        "people:role_end",
+        "people:membership_end",
+        "people:deactivate",
     }
 )
 
@@ -117,6 +123,12 @@ def address_in(slug: str, viewname: str, *args) -> str:
     """reverse(viewname, args) in the partnership `slug`, from within a partnership's address
     or outside any."""
     return partnership_address(slug, "/" + reverse(viewname, args=args)[len(get_script_prefix()) :])
+
+
+def address_outside(viewname: str, *args) -> str:
+    """reverse(viewname, args) outside any partnership's address, wherever it is asked from:
+    for a page that is the same in every partnership (an invitation, an account page)."""
+    return _outside_prefix() + reverse(viewname, args=args)[len(get_script_prefix()) :]
 
 
 def _outside_prefix() -> str:

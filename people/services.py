@@ -14,13 +14,13 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from actions.partners import partnership_organisations
 from governance import mail
 from governance import services as governance_services
 from governance.history import save_recorded
+from governance.middleware import address_outside
 from governance.models import Body, Membership, Organisation, Person, Role
 from governance.services import require_not_admin, require_people_manager, require_reason
 
@@ -110,8 +110,9 @@ def _new_token(invitation: Invitation) -> str:
 
 
 def invitation_link(token: str, base_url: str | None = None) -> str:
-    return (base_url or settings.SITE_URL).rstrip("/") + reverse(
-        "people:invitation_accept", args=[token]
+    # Outside any partnership's address: the invitee has no role in one yet.
+    return (base_url or settings.SITE_URL).rstrip("/") + address_outside(
+        "people:invitation_accept", token
     )
 
 

@@ -4,6 +4,8 @@ Who may do what is asked of governance.access; what may be given is checked agai
 people.services, so that a hand-made POST is refused (403) and writes nothing.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -29,9 +31,11 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _board_for_manager(request, board_id) -> Body:
-    """The partnership whose people the user manages, or 403 (also for one that does not
-    exist: which ids exist is not theirs to learn)."""
+def _board_for_manager(request) -> Body:
+    """The partnership in the address (governance.middleware), whose people the user
+    manages, or 403. Outside any address, a person's only partnership."""
+    access = access_for(request.user)
+    board_id = getattr(request, "partnership_id", None) or access.chosen_board_id
     board = Body.objects.filter(pk=board_id, partnership__isnull=True).first()
     if board is None or not can_manage_people(request.user, board):
         raise PermissionDenied("Only the partnership's coordinator or an admin manages its people.")
@@ -46,21 +50,13 @@ def _refuse_unless(condition: bool, message: str):
 # --- The People page -----------------------------------------------------------------------
 
 
-def people_home(request):
-    access = access_for(request.user)
-    board_id = (
-        access.chosen_board_id if access.chosen_board_id in access.coordinator_board_ids else None
-    )
-    if board_id is None and access.spans_every_partnership:
-        first = Body.objects.filter(partnership__isnull=True).order_by("name").first()
-        board_id = first.pk if first else None
-    if board_id is None:
-        raise PermissionDenied("Only the partnership's coordinator or an admin manages its people.")
-    return redirect("people:people", board_id=board_id)
-
-
-def people(request, board_id):
-    board = _board_for_manager(request, board_id)
+def people(request):
+    outside = getattr(request, "partnership_id", None) is None
+    if outside and access_for(request.user).spans_every_partnership:
+        # An admin across partnerships: which partnership's people?
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('people:partnership_choose')}?{query}")
+    board = _board_for_manager(request)
     roles = list(
         Role.objects.filter(board=board)
         .select_related("user__person__organisation")
@@ -94,7 +90,7 @@ def people(request, board_id):
     # An admin goes to another partnership's People page in that partnership's address.
     boards = (
         [
-            (other, address_in(other.slug, "people:people", other.pk))
+            (other, address_in(other.slug, "people:people"))
             for other in Body.objects.filter(partnership__isnull=True).order_by("name")
         ]
         if request.user.is_superuser
@@ -114,8 +110,8 @@ def people(request, board_id):
 
 
 @require_http_methods(["GET", "POST"])
-def invite(request, board_id):
-    board = _board_for_manager(request, board_id)
+def invite(request):
+    board = _board_for_manager(request)
     form = InviteForm(request.POST or None, board=board)
     if request.method == "POST":
         body_id = request.POST.get("body") or None
@@ -141,7 +137,7 @@ def invite(request, board_id):
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
-                return redirect("people:people", board_id=board.pk)
+                return redirect("people:people")
     return render(
         request,
         "people/form.html",
@@ -154,15 +150,15 @@ def invite(request, board_id):
                 "their password and gives them the role chosen here, in this partnership only."
             ),
             "button": "Send the invitation",
-            "back": reverse("people:people", args=[board.pk]),
+            "back": reverse("people:people"),
         },
         status=400 if form.errors else 200,
     )
 
 
 @require_POST
-def resend(request, board_id, pk):
-    board = _board_for_manager(request, board_id)
+def resend(request, pk):
+    board = _board_for_manager(request)
     invitation = Invitation.objects.filter(pk=pk, board=board).first()
     _refuse_unless(invitation is not None, "That invitation is not one of this partnership's.")
     try:
@@ -173,12 +169,12 @@ def resend(request, board_id, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Invitation sent again to {invitation.email}.")
-    return redirect("people:people", board_id=board.pk)
+    return redirect("people:people")
 
 
 @require_http_methods(["GET", "POST"])
-def role_change(request, board_id, pk):
-    board = _board_for_manager(request, board_id)
+def role_change(request, pk):
+    board = _board_for_manager(request)
     role = Role.objects.select_related("user").filter(pk=pk, board=board).first()
     _refuse_unless(role is not None, "That role is not one of this partnership's.")
     form = RoleChangeForm(request.POST or None, initial={"kind": role.kind})
@@ -196,7 +192,7 @@ def role_change(request, board_id, pk):
             messages.success(
                 request, f"{_who(role.user)} is now {role.get_kind_display().lower()}."
             )
-            return redirect("people:people", board_id=board.pk)
+            return redirect("people:people")
     return _form_page(
         request,
         form,
@@ -208,8 +204,8 @@ def role_change(request, board_id, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def role_end(request, board_id, pk):
-    board = _board_for_manager(request, board_id)
+def role_end(request, pk):
+    board = _board_for_manager(request)
     role = Role.objects.select_related("user").filter(pk=pk, board=board).first()
     _refuse_unless(role is not None, "That role is not one of this partnership's.")
     return _reason_page(
@@ -225,8 +221,8 @@ def role_end(request, board_id, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def membership_end(request, board_id, pk):
-    board = _board_for_manager(request, board_id)
+def membership_end(request, pk):
+    board = _board_for_manager(request)
     membership = Membership.objects.select_related("person", "body").filter(pk=pk).first()
     _refuse_unless(
         membership is not None and membership.body.board.pk == board.pk,
@@ -247,8 +243,8 @@ def membership_end(request, board_id, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def deactivate(request, board_id, user_id):
-    board = _board_for_manager(request, board_id)
+def deactivate(request, user_id):
+    board = _board_for_manager(request)
     user = get_user_model().objects.filter(pk=user_id).first()
     _refuse_unless(user is not None, "That account has no role in this partnership.")
     return _reason_page(
@@ -278,7 +274,7 @@ def _form_page(request, form, board, *, title, intro, button):
             "title": title,
             "intro": intro,
             "button": button,
-            "back": reverse("people:people", args=[board.pk]),
+            "back": reverse("people:people"),
         },
         status=400 if form.errors else 200,
     )
@@ -293,7 +289,7 @@ def _reason_page(request, board, *, title, intro, button, write, done):
             add_service_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect("people:people", board_id=board.pk)
+            return redirect("people:people")
     return _form_page(request, form, board, title=title, intro=intro, button=button)
 
 
@@ -317,7 +313,7 @@ def partnership_add(request):
                 f"{board.name} added. Its first coordinator, {invitation.email}, "
                 "has been sent an invitation.",
             )
-            return redirect("people:people", board_id=board.pk)
+            return redirect("people:people")
     return render(
         request,
         "people/form.html",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.models import Action, UpdateRound
 from governance.access import access_for, can_manage_body
 from governance.clock import today
+from governance.middleware import address_outside
 from governance.selectors import get_meeting_for_user
 
 from . import calendar, selectors, services
@@ -58,11 +59,12 @@ def preferences(request):
         feeds.append(
             (
                 "The actions you lead",
-                request.build_absolute_uri(reverse("reminders:person_feed", args=[token])),
+                # Outside any partnership's address: a calendar program does not sign in.
+                request.build_absolute_uri(address_outside("reminders:person_feed", token)),
             )
         )
         for board in selectors.partnership_feed_boards(request.user).order_by("name"):
-            url = reverse("reminders:partnership_feed", args=[token, board.pk])
+            url = address_outside("reminders:partnership_feed", token, board.pk)
             feeds.append((f"The whole plan of the {board.name}", request.build_absolute_uri(url)))
     return render(
         request,

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from actions.models import UpdateRound
 from csa.models import Section, Theme
 from governance import services
+from governance.middleware import address_in
 from governance.models import (
     Body,
     Chair,
@@ -207,10 +208,10 @@ def test_a_membership_or_role_cannot_be_ended_in_the_admin(
         page = client.get(_url(type(obj), "change", obj.pk)).content.decode()
         assert "People page" in page
     assert (
-        'href="{}"'.format(reverse("people:membership_end", args=[scb.pk, membership.pk]))
+        'href="{}"'.format(address_in(scb.slug, "people:membership_end", membership.pk))
         in client.get(_url(Membership, "change", membership.pk)).content.decode()
     )
-    assert 'href="{}"'.format(reverse("people:role_end", args=[scb.pk, role.pk])) in (
+    assert 'href="{}"'.format(address_in(scb.slug, "people:role_end", role.pk)) in (
         client.get(_url(Role, "change", role.pk)).content.decode()
     )
 

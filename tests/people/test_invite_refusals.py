@@ -10,8 +10,8 @@ import html
 import re
 
 import pytest
-from django.urls import reverse
 
+from governance.middleware import address_in
 from governance.models import Organisation, Role
 from people.models import Invitation
 from tests.governance.factories import OrganisationFactory, make_user
@@ -25,7 +25,7 @@ def _served_text(response) -> str:
 
 
 def _invite(client, board, **data):
-    return client.post(reverse("people:invite", args=[board.pk]), data)
+    return client.post(address_in(board.slug, "people:invite"), data)
 
 
 def test_an_officer_of_another_organisation_is_refused_on_the_form_and_nothing_is_sent(
@@ -133,7 +133,7 @@ def test_resending_is_refused_once_the_account_works_for_another_organisation(
     officer_police.email = "police@example.org"  # the address is now a West Mercia account's
     officer_police.save()
 
-    response = client.post(reverse("people:resend", args=[scb.pk, invitation.pk]), follow=True)
+    response = client.post(address_in(scb.slug, "people:resend", invitation.pk), follow=True)
 
     page = _served_text(response)
     assert "police@example.org is officer-wm-police person of West Mercia Police" in page

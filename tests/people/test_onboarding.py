@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
+from governance.middleware import address_in
 from governance.models import Body, Person, Role
 from people.models import Invitation
 from tests.actions.factories import ActionFactory, ActionLeadFactory
@@ -121,13 +122,13 @@ def test_coordinator_invites_an_officer_who_updates_exactly_what_their_organisat
     mailbox.clear()
 
     response = client.post(
-        reverse("people:invite", args=[board.pk]),
+        address_in(board.slug, "people:invite"),
         {"email": "officer@example.org", "kind": "officer", "organisation": council.pk},
     )
     assert response.status_code == 302
     [mail] = mailbox.to("officer@example.org")
     assert "an officer of Sometown Council" in mail.text
-    people = client.get(reverse("people:people", args=[board.pk])).content.decode()
+    people = client.get(address_in(board.slug, "people:people")).content.decode()
     assert "officer@example.org" in people  # pending, with a resend button
     assert "Resend" in people
 
@@ -175,7 +176,7 @@ def test_expired_invitation_is_refused_and_can_be_resent(worcestershire, mailbox
     admin = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     client.force_login(admin)
     board = Body.objects.get(short_name="SCP")
-    assert client.post(reverse("people:resend", args=[board.pk, invitation.pk])).status_code == 302
+    assert client.post(address_in(board.slug, "people:resend", invitation.pk)).status_code == 302
     new_mail = mailbox.messages[-1]
     assert _path(new_mail.links()[0]) != old_link
     client.logout()

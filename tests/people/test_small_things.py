@@ -4,6 +4,7 @@ import re
 
 from django.urls import reverse
 
+from governance.middleware import address_in
 from governance.models import Organisation
 
 
@@ -17,7 +18,7 @@ def test_the_header_says_who_is_signed_in(client, officer_wcc_ph):
 
 def test_the_invite_form_names_organisations_in_full(client, coordinator, scb):
     client.force_login(coordinator)
-    html = client.get(reverse("people:invite", args=[scb.pk])).content.decode()
+    html = client.get(address_in(scb.slug, "people:invite")).content.decode()
     wcc_ph = Organisation.objects.get(short_name="WCC PH")
     assert f">{wcc_ph.name} (WCC PH)</option>" in html.replace("&amp;", "&")
 
@@ -37,7 +38,7 @@ def test_a_new_officer_lands_on_my_actions_and_a_chair_on_the_dashboard(
         data = {"email": email, "kind": kind}
         if kind == "officer":
             data["organisation"] = wcc_ph.pk
-        assert client.post(reverse("people:invite", args=[scb.pk]), data).status_code == 302
+        assert client.post(address_in(scb.slug, "people:invite"), data).status_code == 302
         client.logout()
         _, response = _accept(client, mailbox.messages[-1], name=f"New {kind}")
         assert response["Location"] == f"/p/{scb.slug}" + reverse(landing)
@@ -49,7 +50,7 @@ def test_no_subject_line_has_a_run_of_spaces(client, admin_user, scb, mailbox):
     Body.objects.filter(pk=scb.pk).update(name="Worcestershire  Safer Communities   Board")
     client.force_login(admin_user)
     data = {"email": "spaced@example.org", "kind": "chair"}
-    assert client.post(reverse("people:invite", args=[scb.pk]), data).status_code == 302
+    assert client.post(address_in(scb.slug, "people:invite"), data).status_code == 302
     subject = mailbox.messages[-1].subject
     assert "  " not in subject
     assert "Worcestershire Safer Communities Board" in subject

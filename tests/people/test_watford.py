@@ -63,7 +63,7 @@ def test_neither_partnership_sees_the_other(watford, client, username, own, othe
         reverse("actions:action_list"),
         reverse("plans:agreement_list"),
         reverse("meetings:partnership_map"),
-        reverse("people:people_home"),
+        reverse("people:people"),
     ]
     for url in pages:
         response = client.get(url, follow=True)

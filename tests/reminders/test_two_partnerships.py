@@ -7,6 +7,7 @@ a partnership's own pages stay in its address.
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -69,3 +70,15 @@ def test_each_partnerships_pages_stay_in_its_address(client, in_two, scb):
     # An address without a partnership asks which.
     response = client.get(reverse("actions:my_actions"))
     assert response["Location"].startswith(reverse("people:partnership_choose"))
+
+
+def test_a_feed_address_shown_inside_a_partnership_works_without_signing_in(client, in_two, scb):
+    user, _ = in_two
+    client.force_login(user)
+    page = f"/p/{scb.slug}{reverse('reminders:preferences')}"
+    client.post(page, {"frequency": "weekly", "weekday": "3"})
+    html = client.get(page).content.decode()
+    feeds = re.findall(r"http://testserver(/[^\"<\s]+\.ics)", html)
+    assert feeds and not any(feed.startswith("/p/") for feed in feeds)
+    client.logout()
+    assert all(client.get(feed).status_code == 200 for feed in feeds)
