@@ -909,14 +909,9 @@ def _named_fields(model, fields) -> set[str]:
     return named
 
 
-def _as_last_loaded(model, pk, *, only_if_latest=False):
-    """The history row the last load wrote for this record, or None when no load wrote one
-    (or, with only_if_latest, when people changed it since)."""
+def _as_last_loaded(model, pk):
+    """The history row the last load wrote for this record, or None when no load wrote one."""
     rows = model.history.filter(id=pk).order_by("-history_date", "-history_id")
-    if only_if_latest:
-        latest = rows.first()
-        loaded = latest is not None and latest.history_source == FROM_A_FILE
-        return latest if loaded else None
     return rows.filter(history_source=FROM_A_FILE).first()
 
 

@@ -160,7 +160,10 @@ def progress_upload_preview(*, user, pending: PendingUpload) -> Preview:
     by_id = {
         action.pk: action
         for action in actions.filter(pk__in=wanted_ids).prefetch_related(
-            "leads__organisation", "leads__body"
+            # The moves: validate_update reads the due date in force on each row's day.
+            "leads__organisation",
+            "leads__body",
+            "due_date_moves",
         )
     }
     by_reference: dict[str, list[int]] = {}
@@ -175,7 +178,7 @@ def progress_upload_preview(*, user, pending: PendingUpload) -> Preview:
         by_id.update(
             (action.pk, action)
             for action in actions.filter(pk__in=missing).prefetch_related(
-                "leads__organisation", "leads__body"
+                "leads__organisation", "leads__body", "due_date_moves"
             )
         )
     seen: set[int] = set()
