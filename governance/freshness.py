@@ -24,6 +24,7 @@ import secrets
 
 from asgiref.local import Local
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db import (
     DEFAULT_DB_ALIAS,
     OperationalError,
@@ -35,6 +36,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import SimpleLazyObject
 
 from .clock import today
+from .timing import note_cache_lookup
 
 # The apps whose data pages show. Not sessions, admin's log, sign-in attempts (axes), or
 # content types: those change on every sign-in and show on none of the cached parts.
@@ -134,10 +136,18 @@ def connect_signals() -> None:
 def remembered(key: str, work_out):
     """`work_out()`, kept in the cache under `key` (a page_key): worked out once per key."""
     value = cache.get(key)
+    note_cache_lookup(hit=value is not None)
     if value is None:
         value = work_out()
         cache.set(key, value)
     return value
+
+
+def part_is_cached(fragment: str, key: str) -> bool:
+    """Whether the `{% cache %}` part named `fragment` is kept under `key` (a page_key)."""
+    found = cache.get(make_template_fragment_key(fragment, [key])) is not None
+    note_cache_lookup(hit=found)
+    return found
 
 
 def lazy_context(worked_out, names) -> dict:

@@ -419,3 +419,45 @@ def test_an_update_recorded_through_the_page_is_on_the_next_view_of_every_page(
         assert shown["dashboard"][0] == Status.OFF_TRACK.label
         assert "Kestrel progress" in shown["dashboard"][1]
         assert shown["off track"] == before[who]["off track"] + 1
+
+
+# --- Server-Timing: how each response was made (governance.timing, issue 25) ----------------
+
+
+def _timing(response) -> dict[str, str]:
+    """The header's metrics by name: 'cache' -> 'hit', 'db' -> 'dur=1.2;desc="3 queries"'."""
+    metrics = {}
+    for metric in response["Server-Timing"].split(", "):
+        name, _, rest = metric.partition(";")
+        metrics[name] = rest
+    return metrics
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("actions:dashboard", "?as_of=2019-04-01"),
+        ("actions:action_list", "?flag=overdue"),
+        ("actions:action_detail", ""),
+    ],
+)
+def test_server_timing_says_miss_then_hit_with_the_database_time(client, chair, name, query):
+    args = [_a1().pk] if name == "actions:action_detail" else []
+    url = reverse(name, args=args) + query
+    client.force_login(chair)
+    cache.clear()
+    first, again = _timing(_get(client, url)), _timing(_get(client, url))
+    assert first["cache"] == 'desc="miss"' and again["cache"] == 'desc="hit"'
+    for metrics in (first, again):
+        assert set(metrics) == {"cache", "db", "app", "total"}
+        db = float(metrics["db"].split(";")[0].removeprefix("dur="))
+        total = float(metrics["total"].removeprefix("dur="))
+        assert 0 < db <= total
+    assert first["db"].endswith('queries"') and again["db"].endswith('desc="3 queries"')
+
+
+def test_a_page_that_caches_nothing_says_so(client, chair):
+    client.force_login(chair)
+    response = client.get(reverse("actions:my_actions"))
+    assert response.status_code == 200
+    assert _timing(response)["cache"] == 'desc="none"'

@@ -8,8 +8,6 @@ import functools
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.access import can_update
-from governance.freshness import page_key
+from governance.freshness import page_key, part_is_cached
 
 from ..editing.services import may_edit_details
 from ..forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
@@ -112,7 +110,7 @@ def action_detail(request, pk):
     # the user may see the action is asked first, so that a 404 is a 404.
     action = SimpleLazyObject(action_or_404)
     cache_key = page_key(user, "action_detail", pk)
-    if cache.get(make_template_fragment_key("action_detail", [cache_key])) is None:
+    if not part_is_cached("action_detail", cache_key):
         action_or_404()
     return render(
         request,
