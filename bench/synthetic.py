@@ -205,6 +205,20 @@ def partnership_prefix(number: int) -> str:
     return f"P{number:03d}"
 
 
+@dataclass(frozen=True)
+class Naming:
+    """What a partnership is called, where the benchmark's numbered ones draw it at random:
+    the demo's fictional partnership (bench/demo.py) is named so that nobody takes it for a
+    real one. `prefix` starts every short name and username; `email_domain`, when given,
+    gives every account an address (username@domain) so that mail can be tried."""
+
+    prefix: str
+    place: str
+    board_short_name: str
+    board_name: str
+    email_domain: str = ""
+
+
 def generate(
     *,
     partnerships: int,
@@ -252,6 +266,47 @@ def generate(
     mark_changed()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def generate_named(
+    *,
+    naming: Naming,
+    years: int,
+    actions_per_year: int,
+    seed: int = 1,
+    until: datetime.date | None = None,
+    last_year: int | None = None,
+    password: str,
+) -> "_Partnership":
+    """One partnership named by `naming`, built as generate() builds each of its own; returns
+    it (its board, bodies, organisations, people and accounts by key, as built). `password`
+    is the accounts' password hash. The last year is the one starting in `last_year`, by
+    default the one in force on `until` (today); no update is dated after `until`."""
+    if years < 1 or actions_per_year < 1:
+        raise ValueError("years and actions per year must each be at least 1.")
+    if Body.objects.filter(short_name=naming.board_short_name).exists():
+        raise ValueError(f"A partnership {naming.board_short_name!r} exists already.")
+    until = until or timezone.localdate()
+    last_year = financial_year_of(until) if last_year is None else last_year
+    report = Report(1, years, actions_per_year, seed)
+    writer = _Writer(report)
+    shared = _shared_organisations(writer, 1)
+    with transaction.atomic():
+        partnership = _Partnership(
+            writer=writer,
+            number=1,
+            seed=seed,
+            years=range(last_year - years + 1, last_year + 1),
+            actions_per_year=actions_per_year,
+            until=until,
+            shared=shared,
+            password=password,
+            naming=naming,
+        )
+        partnership.build()
+    writer.finish()
+    mark_changed()
+    return partnership
 
 
 def _aware(day: datetime.date, hour: int = 10, minute: int = 0, second: int = 0):
@@ -411,10 +466,13 @@ def _shared_organisations(writer, partnerships):
 
 
 class _Partnership:
-    def __init__(self, *, writer, number, seed, years, actions_per_year, until, shared, password):
+    def __init__(
+        self, *, writer, number, seed, years, actions_per_year, until, shared, password, naming=None
+    ):
         self.w = writer
         self.number = number
-        self.prefix = partnership_prefix(number)
+        self.naming = naming
+        self.prefix = naming.prefix if naming else partnership_prefix(number)
         self.seed = seed
         self.years = list(years)
         self.actions_per_year = actions_per_year
@@ -446,6 +504,8 @@ class _Partnership:
     def _organisations(self):
         rng, p = self.rng, self.prefix
         self.place = f"{rng.choice(_PLACE_STARTS)}{rng.choice(_PLACE_ROOTS)}shire"
+        if self.naming:  # drawn all the same, so that the rest draws as it would
+            self.place = self.naming.place
         self.districts = [f"{rng.choice(_PLACE_STARTS)} {self.place[:-5]}" for _ in range(2)]
         local = [
             ("CC", f"{self.place} County Council", "council"),
@@ -471,10 +531,11 @@ class _Partnership:
 
     def _bodies(self):
         p, place = self.prefix, self.place
+        short_name = self.naming.board_short_name if self.naming else f"{p} SCB"
         board = Body(
-            short_name=f"{p} SCB",
-            slug=slugify(f"{p} SCB"),  # bulk_create skips Body.save(), which makes it
-            name=f"{place} Safer Communities Board",
+            short_name=short_name,
+            slug=slugify(short_name),  # bulk_create skips Body.save(), which makes it
+            name=self.naming.board_name if self.naming else f"{place} Safer Communities Board",
             kind=Body.Kind.BOARD,
             statutory=True,
             area=place,
@@ -548,6 +609,9 @@ class _Partnership:
             last_name=p,
             password=self.password,
         )
+        if self.naming and self.naming.email_domain:
+            for user in users.values():
+                user.email = f"{user.username}@{self.naming.email_domain}"
         User.objects.bulk_create(users.values(), batch_size=BATCH_SIZE)
         self.w.report.add("auth.User", len(users))
         self.users = users
