@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action
 from csa.models import Agreement
+from governance.history import HistorySource
 
 
 class RolloverDecision(models.Model):
@@ -79,3 +80,24 @@ class PendingLoad(models.Model):
 
     def __str__(self):
         return f"{self.filename or 'agreement file'} uploaded by {self.user} at {self.uploaded_at}"
+
+
+class TableMapping(models.Model):
+    """How a partnership's own plan table reads, remembered from its last file so that next
+    year's needs no corrections: which column holds what, which theme each theme as written
+    is, and who each lead as written is (plans.tables.mapping). Keys are the texts as written,
+    in the form two spellings share (mapping.normal)."""
+
+    board = models.OneToOneField(
+        "governance.Body",
+        on_delete=models.CASCADE,
+        related_name="table_mapping",
+        help_text="The partnership (its board) whose table this is.",
+    )
+    columns = models.JSONField(default=dict, blank=True, help_text="Header as written: role.")
+    themes = models.JSONField(default=dict, blank=True, help_text="Theme as written: its key.")
+    leads = models.JSONField(default=dict, blank=True, help_text="Lead as written: its parties.")
+    history = HistoricalRecords(bases=[HistorySource])
+
+    def __str__(self):
+        return f"How the {self.board.short_name}'s plan table reads"
