@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reminders",
     "people",
     "bench",  # the synthetic-data generator command; no models
+    "devmail",  # sent mail in the browser, routed only with DEBUG on; no models
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,10 @@ if _email_host:
             },
         }
     }
+elif DEBUG and not RUNNING_TESTS:
+    # Development: the console, and a folder that /dev/mail/ shows (devmail), so that a
+    # newcomer can click an invitation or a password-reset link in the browser.
+    MAILERS = {"default": {"BACKEND": "devmail.backends.FolderEmailBackend"}}
 elif DEBUG or RUNNING_TESTS:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 elif RUNNING_ONE_OFF_COMMAND:
@@ -285,6 +290,13 @@ else:
         "EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or "
         "EMAIL_USE_SSL, DEFAULT_FROM_EMAIL as needed) in the environment."
     )
+# Where the development mailer keeps what it sends, shown at /dev/mail/ (devmail). None with
+# DEBUG off, and in tests (they send to a real SMTP server): the pages are then not routed.
+SENT_MAIL_DIR = (
+    Path(os.environ.get("SENT_MAIL_DIR", BASE_DIR / "sent-mail"))
+    if DEBUG and not RUNNING_TESTS
+    else None
+)
 # Where links in emails and calendar feeds point when no request says (a command's mail).
 SITE_URL = os.environ.get(
     "SITE_URL",

@@ -21,3 +21,7 @@ urlpatterns = [
     path("", include("reminders.urls", namespace="reminders")),
     path("", include("actions.urls", namespace="actions")),
 ]
+# Sent mail in the browser, for development only: not routed at all on a server people use
+# (SENT_MAIL_DIR is set only with DEBUG on, but DEBUG decides on its own too).
+if settings.DEBUG and settings.SENT_MAIL_DIR:
+    urlpatterns.insert(0, path("dev/mail/", include("devmail.urls", namespace="devmail")))
