@@ -6,7 +6,7 @@ from csa.admin import SectionInline
 from csa.models import Agreement
 from governance.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ReasonAdminMixin
 
-from .models import PendingLoad, RolloverDecision
+from .models import PendingLoad, RolloverDecision, TableMapping
 
 
 class ActionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -53,3 +53,16 @@ class PendingLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["filename", "user", "uploaded_at", "sha256"]
     list_select_related = ["user"]
     exclude = ["data"]
+
+
+@admin.register(TableMapping)
+class TableMappingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written by the table upload's confirmation only, with its history."""
+
+    changed_on = (
+        "On the upload of a plan from Word or Excel: the answers given there are remembered "
+        "when the plan is loaded."
+    )
+
+    list_display = ["board"]
+    list_select_related = ["board"]

@@ -227,7 +227,9 @@ def _theme_named(text: str, themes: list[Theme]) -> str:
     for theme in themes:
         if normal(theme.name) == written:
             return theme.key
-    said = [theme for theme in themes if re.search(rf"\b{re.escape(normal(theme.name))}\b", written)]
+    said = [
+        theme for theme in themes if re.search(rf"\b{re.escape(normal(theme.name))}\b", written)
+    ]
     if not said:
         return NEW
     # A sub-theme says more than its parent; then the longer name.
@@ -258,12 +260,8 @@ class Party:
 def parties_of(board: Body, rows=()) -> list[Party]:
     """Who may lead in the partnership: its bodies, its organisations, and any organisation the
     file names exactly (organisations are shared: a police force serves several partnerships)."""
-    bodies = [
-        Party("body", b.short_name, b.name) for b in bodies_of([board.pk]).order_by("name")
-    ]
-    organisations = {
-        o.pk: o for o in organisations_of([board.pk]).distinct().order_by("name")
-    }
+    bodies = [Party("body", b.short_name, b.name) for b in bodies_of([board.pk]).order_by("name")]
+    organisations = {o.pk: o for o in organisations_of([board.pk]).distinct().order_by("name")}
     written = {normal(part) for row in rows for part in row.lead_parts}
     if written:
         for organisation in Organisation.objects.order_by("name"):
@@ -376,9 +374,10 @@ def build_plan(tables, choices: Choices, board: Body, parties: list[Party]) -> P
         for part in row.lead_parts:
             first_row_of.setdefault(normal(part), (row, part))
     for written, (row, part) in first_row_of.items():
-        if NEW in choices.leads.get(written, []) and not Organisation.objects.filter(
-            short_name=part[:60]
-        ).exists():
+        if (
+            NEW in choices.leads.get(written, [])
+            and not Organisation.objects.filter(short_name=part[:60]).exists()
+        ):
             add(
                 {
                     "model": "governance.organisation",
@@ -559,6 +558,9 @@ def problems_by_place(problems: list[str], sources: dict[int, Source]):
             told.append((f"Record {match[1]}", match[2] or "", message))
             continue
         column = source.columns.get(match[2] or "", "") if match[2] else ""
+        if not match[2] and message.startswith("duplicate of"):
+            # Two rows give one record: the reference (the key of an action and its leads).
+            column = source.columns.get("reference") or source.columns.get("action", "")
         told.append((source.place, column or (f"({match[2]})" if match[2] else ""), message))
     return told
 

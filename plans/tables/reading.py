@@ -257,7 +257,7 @@ def _tables_of_sheet(grid, sheet: str, *, first: int) -> list[Table]:
     starts at a row of two texts or more, and a row that repeats its header starts another."""
     tables, start = [], None
     heading = ""
-    for index, (number, cells) in enumerate(grid):
+    for index, (_number, cells) in enumerate(grid):
         texts = [cell for cell in cells if cell]
         if start is None:
             if len(texts) >= 2:

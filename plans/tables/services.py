@@ -58,9 +58,7 @@ def made_file(plan: Plan) -> bytes:
     return json.dumps(plan.records, ensure_ascii=False, indent=1).encode()
 
 
-def table_plan_preview(
-    *, user, board: Body, tables, choices: Choices, filename: str
-) -> Preview:
+def table_plan_preview(*, user, board: Body, tables, choices: Choices, filename: str) -> Preview:
     """The importer's dry run of the plan the tables make; writes nothing but the made file,
     kept for the confirmation when there is no problem."""
     parties = mapping.parties_of(board, mapping.plan_rows(tables, choices.columns))

@@ -107,9 +107,7 @@ def _mapping_form(request, board, tables, pending, data=None):
     texts = mapping.theme_texts(rows)
     proposed_themes = mapping.proposed_themes(texts, themes, remembered["themes"])
     parties = mapping.parties_of(board, rows)
-    asked, matched = mapping.proposed_leads(
-        mapping.lead_texts(rows), parties, remembered["leads"]
-    )
+    asked, matched = mapping.proposed_leads(mapping.lead_texts(rows), parties, remembered["leads"])
     lead_texts = {mapping.normal(t): t for t in mapping.lead_texts(rows)}
     year = mapping.year_in(pending.filename, *(t.heading for t in tables))
     form = TableMappingForm(

@@ -27,23 +27,36 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "worcestershir
 # Appendix A of the 2017-18 agreement as the seed gives it (theme, action, timescale, lead; a
 # theme written once over its rows), kept here so the tests run without the seeds beside the
 # repository; test_the_table_is_the_seeds checks it against them where they are.
-APPENDIX_A = """\
-Theme\tAction\tTimescale\tLead
-Domestic Abuse and Sexual Violence\tCompletion of revised Domestic Abuse Strategy and Action Plan\tJuly 2017\tWCC PH
-\tRecommissioning of the DA Service\tJuly 2017\tWCC PH
-\tReview of domestic abuse training requirements across the partnership\tJune 2017\tWCC PH
-Alcohol and Substance Misuse\tBlue Light Project (Alcohol Concern) launched\tJune 2017\tSwanswell
-Reducing Reoffending\tReducing Offending Strategy renewed and adopted\tJune 2017\tReducing Offending Strategy Group
-Prevent\tReview, update and continue to implement the Prevent Action Plan.\tJune 2017 (New CTLP)\tWCC PH/PSG
-Harm Reduction \u2013 Hate Crime\tReview of current Hate Incident Partnership arrangements.\tJune 2017\tWCC PH/CSP's
-Harm Reduction - Cyber Crime\tAwareness delivered by WCC/ West Mercia Police on Cyber security. 12 events by June 2017\tJune 2017\tWCC Digital inclusion / WM Police
-
-Child Sexual Exploitation\tContribute to the development and implementation of the new CSE action plan\tTBC\tWCC PH/CSP's
-Other priorities\tSCB to become signatory of Joint Working Protocol with the HWBB and two Safeguarding Boards\tMay 2017\tWCC PH
-\tCommunity Safety Information Sharing Protocol refreshed and signed\tJune 2017\tWCC PH
-\tWork with WM Police to coordinate and support a programme of campaigns\tTo March 2018\tCSPs / WCC PH
-\tReview Partnership Governance\tMarch 2018\tWCC PH/CSP's
-"""
+APPENDIX_A = "\n".join(
+    [
+        "Theme\tAction\tTimescale\tLead",
+        "Domestic Abuse and Sexual Violence\tCompletion of revised Domestic Abuse "
+        "Strategy and Action Plan\tJuly 2017\tWCC PH",
+        "\tRecommissioning of the DA Service\tJuly 2017\tWCC PH",
+        "\tReview of domestic abuse training requirements across the partnership\tJune "
+        "2017\tWCC PH",
+        "Alcohol and Substance Misuse\tBlue Light Project (Alcohol Concern) launched\tJune "
+        "2017\tSwanswell",
+        "Reducing Reoffending\tReducing Offending Strategy renewed and adopted\tJune "
+        "2017\tReducing Offending Strategy Group",
+        "Prevent\tReview, update and continue to implement the Prevent Action Plan.\tJune "
+        "2017 (New CTLP)\tWCC PH/PSG",
+        "Harm Reduction – Hate Crime\tReview of current Hate Incident Partnership "
+        "arrangements.\tJune 2017\tWCC PH/CSP's",
+        "Harm Reduction - Cyber Crime\tAwareness delivered by WCC/ West Mercia Police on "
+        "Cyber security. 12 events by June 2017\tJune 2017\tWCC Digital inclusion / WM Police",
+        "",
+        "Child Sexual Exploitation\tContribute to the development and implementation of "
+        "the new CSE action plan\tTBC\tWCC PH/CSP's",
+        "Other priorities\tSCB to become signatory of Joint Working Protocol with the "
+        "HWBB and two Safeguarding Boards\tMay 2017\tWCC PH",
+        "\tCommunity Safety Information Sharing Protocol refreshed and signed\tJune 2017\tWCC PH",
+        "\tWork with WM Police to coordinate and support a programme of campaigns\tTo "
+        "March 2018\tCSPs / WCC PH",
+        "\tReview Partnership Governance\tMarch 2018\tWCC PH/CSP's",
+        "",
+    ]
+)
 # The fixture reads the cyber-crime row's "12 events by June 2017" as its target: the files
 # built here give it in a "Milestone" column, which no header word says is an outcome, so the
 # coordinator corrects that column's mapping.
@@ -175,7 +188,9 @@ def scb_governance(db):
 
 @pytest.fixture
 def scb_coordinator(scb_governance):
-    return make_user(username="coordinator-tables", board=scb_governance, kind=Role.Kind.COORDINATOR)
+    return make_user(
+        username="coordinator-tables", board=scb_governance, kind=Role.Kind.COORDINATOR
+    )
 
 
 def address(board, name, *args):
@@ -221,7 +236,7 @@ def field_named(page: str, label_text: str) -> str:
     match = re.search(r'<label class="govuk-label" for="id_([^"]+)">' + re.escape(label_text), page)
     if match is None:
         match = re.search(
-            r'<legend[^>]*>\s*' + re.escape(label_text) + r'.*?name="([^"]+)"', page, re.DOTALL
+            r"<legend[^>]*>\s*" + re.escape(label_text) + r'.*?name="([^"]+)"', page, re.DOTALL
         )
     assert match, f"no field labelled {label_text!r}"
     return match[1]
@@ -256,7 +271,9 @@ def map_and_preview(client, board, location, corrections=CORRECTIONS):
 def confirm(client, board, page):
     import re
 
-    fields = dict(re.findall(r'<input type="hidden" name="(sha256|table|mapping)" value="([^"]*)"', page))
+    fields = dict(
+        re.findall(r'<input type="hidden" name="(sha256|table|mapping)" value="([^"]*)"', page)
+    )
     return client.post(address(board, "table_confirm"), fields)
 
 
@@ -271,7 +288,9 @@ def test_the_table_is_the_seeds():
         assert line in seed.splitlines(), line
 
 
-@pytest.mark.parametrize(("builder", "name"), [(word_file, "csa-2017-18.docx"), (excel_file, "csa-2017-18.xlsx")])
+@pytest.mark.parametrize(
+    ("builder", "name"), [(word_file, "csa-2017-18.docx"), (excel_file, "csa-2017-18.xlsx")]
+)
 def test_the_real_plan_comes_out_as_the_shipped_fixture(
     client, scb_governance, scb_coordinator, builder, name
 ):
@@ -303,3 +322,155 @@ def test_the_real_plan_comes_out_as_the_shipped_fixture(
     assert remembered.columns["milestone"] == "outcome"
     assert remembered.leads["csps"] == ["body:NWCSP", "body:SWCSP"]
     assert remembered.history.first().history_user == scb_coordinator
+
+
+def test_the_next_file_reads_as_the_last_one_said(client, scb_governance, scb_coordinator):
+    """The Word file's answers are remembered: the Excel file of the same plan needs none,
+    and loading it changes nothing."""
+    client.force_login(scb_coordinator)
+    location = upload(client, scb_governance, word_file(), "csa-2017-18.docx")["Location"]
+    confirm(
+        client, scb_governance, map_and_preview(client, scb_governance, location).content.decode()
+    )
+    location = upload(client, scb_governance, excel_file(), "csa-2017-18.xlsx")["Location"]
+
+    preview = map_and_preview(client, scb_governance, location, corrections={})
+
+    page = preview.content.decode()
+    assert preview.status_code == 200, page[:5000]
+    assert 'data-count="created">0<' in page and 'data-count="changed">0<' in page
+    assert loaded_plan() == fixture_plan()
+
+
+# --- Bad tables: refused by row and column, nothing written --------------------------------
+
+
+def _refused(client, board, data, name, corrections=CORRECTIONS):
+    client.force_login(Role.objects.get(board=board, kind=Role.Kind.COORDINATOR).user)
+    location = upload(client, board, data, name)["Location"]
+    before = _ours(_tables())
+    response = map_and_preview(client, board, location, corrections)
+    import html
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400, page[:3000]
+    assert "Load this plan" not in page
+    assert _changed_tables(before, _ours(_tables())) == [], "a refused table writes nothing"
+    return page
+
+
+def test_a_table_without_an_action_column_is_refused(client, scb_governance, scb_coordinator):
+    rows = seed_rows()
+    document = docx.Document()
+    table = document.add_table(rows=len(rows) + 1, cols=3)
+    for index, header in enumerate(["Theme", "What we will do", "Lead"]):
+        table.cell(0, index).text = header
+    for number, row in enumerate(rows, 1):
+        table.cell(number, 0).text = row["theme"]
+        table.cell(number, 1).text = row["action"]
+        table.cell(number, 2).text = row["lead"]
+    out = io.BytesIO()
+    document.save(out)
+
+    page = _refused(client, scb_governance, out.getvalue(), "plan.docx")
+
+    assert "Error: How your plan's table reads" in page
+    assert "Table 1, row 1 (the header row): no column holds the actions" in page
+
+
+def test_a_lead_nobody_knows_is_refused_naming_its_row_and_column(
+    client, scb_governance, scb_coordinator
+):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action plan"
+    sheet.append(["Ref", "Theme", "Action", "Lead", "Timescale"])
+    sheet.append(["A1", "Prevent", "Review the Prevent Action Plan", "WCC PH", "June 2017"])
+    sheet.append(["A2", "Prevent", "Blue Light Project launched", "Swanswel", "June 2017"])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    page = _refused(
+        client, scb_governance, out.getvalue(), "plan.xlsx",
+        corrections={"The year the plan starts": "2017"},
+    )  # fmt: skip
+
+    assert (
+        "Sheet “Action plan”, row 3, column D (“Lead”): nobody in the partnership is called "
+        "“Swanswel”"
+    ) in page
+    assert not TableMapping.objects.exists()
+
+
+def test_two_tables_with_clashing_references_are_refused(client, scb_governance, scb_coordinator):
+    document = docx.Document()
+    for theme, action in [("Prevent", "Review the Prevent Action Plan"),
+                          ("Hate Crime", "Review the Hate Incident arrangements")]:  # fmt: skip
+        document.add_heading(theme, level=2)
+        table = document.add_table(rows=2, cols=4)
+        for index, text in enumerate(["Ref", "Action", "Lead", "Timescale"]):
+            table.cell(0, index).text = text
+        for index, text in enumerate(["A1", action, "WCC PH", "June 2017"]):
+            table.cell(1, index).text = text
+    out = io.BytesIO()
+    document.save(out)
+
+    page = _refused(client, scb_governance, out.getvalue(), "plan-2017-18.docx", corrections={})
+
+    assert "Table 2, row 2, column “Ref”: duplicate of table 1, row 2" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"not a zip at all", "plan.docx", "could not be opened as a Word document (.docx)"),
+        (b"PK\x03\x04 broken", "plan.xlsx", "could not be opened as an Excel workbook (.xlsx)"),
+        (b"%PDF-1.4", "plan.pdf", "must be a Word document (.docx) or an Excel workbook"),
+        (b"", "plan.docx", "The file is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_plan_is_refused_storing_nothing(
+    client, scb_governance, scb_coordinator, data, name, message
+):
+    import html
+
+    client.force_login(scb_coordinator)
+    before = _tables()
+    response = upload(client, scb_governance, data, name)
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert _changed_tables(before, _tables()) == []
+
+
+def test_a_sheet_past_the_spreadsheet_bounds_is_refused_by_its_place(
+    client, scb_governance, scb_coordinator
+):
+    import html
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Action", "Lead"])
+    sheet["A6000"] = "one more"
+    out = io.BytesIO()
+    workbook.save(out)
+    client.force_login(scb_coordinator)
+    response = upload(client, scb_governance, out.getvalue(), "plan.xlsx")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "The sheet “Sheet” has more than 5,000 rows of actions: row 6,000 holds a cell" in page
+    assert "progress" not in page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+
+
+def test_only_a_coordinator_reaches_the_table_upload(client, scb_governance, scb_coordinator):
+    officer = make_user(username="officer-tables", board=scb_governance, kind=Role.Kind.OFFICER)
+    client.force_login(officer)
+    assert client.get(address(scb_governance, "table_upload")).status_code == 403
+    assert (
+        "Upload your plan from Word or Excel"
+        not in client.get(address(scb_governance, "agreement_list")).content.decode()
+    )
+    client.force_login(scb_coordinator)
+    page = client.get(address(scb_governance, "agreement_list")).content.decode()
+    assert address(scb_governance, "table_upload") in page
+    page = client.get(address(scb_governance, "agreement_upload")).content.decode()
+    assert address(scb_governance, "table_upload") in page
