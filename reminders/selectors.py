@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
-from actions.rounds import answered
 from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for
@@ -23,7 +22,7 @@ from .models import Frequency, ReminderPreference, ReminderSend
 # --- Who is reminded, and when --------------------------------------------------------------
 
 
-def _people_in_partnerships():
+def people_in_partnerships():
     """Every active account with a person and a role in a partnership."""
     User = get_user_model()
     return User.objects.filter(is_active=True, person__isnull=False).filter(
@@ -34,7 +33,7 @@ def _people_in_partnerships():
 def people_to_remind():
     """Every active account with a person, an email address and a role in a partnership."""
     return (
-        _people_in_partnerships()
+        people_in_partnerships()
         .exclude(email="")
         .select_related("person__organisation", "reminder_preference")
         .order_by("pk")
@@ -43,7 +42,7 @@ def people_to_remind():
 
 def people_without_address():
     """Those whom people_to_remind leaves out only for want of an email address."""
-    return _people_in_partnerships().filter(email="").select_related("person").order_by("pk")
+    return people_in_partnerships().filter(email="").select_related("person").order_by("pk")
 
 
 def preference_of(user) -> ReminderPreference:
@@ -143,19 +142,14 @@ def round_rows(update_round, user, day: datetime.date) -> list[Action]:
     )
 
 
-def round_recipients(update_round, *, unanswered_only: bool = False) -> list[tuple]:
-    """(user, [actions]) for every lead with an action in the round: the actions of the
-    round that the user leads and may see (only those not answered yet, if asked)."""
-    board = update_round.meeting.body.board
-    recipients = []
-    for user in people_to_remind().filter(partnership_roles__board=board).distinct():
-        actions = update_round.actions.visible_to(user).led_by_user(user)
-        if unanswered_only:
-            actions = actions.exclude(answered(update_round))
-        actions = list(actions.select_related("agreement").order_by("position", "reference"))
-        if actions:
-            recipients.append((user, actions))
-    return recipients
+def round_opening_emails(update_round) -> dict[tuple[int, int], str]:
+    """What became of the round's opening email to each person about each action: the
+    ReminderSend state by (user id, action id)."""
+    listed = ReminderSend.actions.through.objects.filter(
+        remindersend__update_round=update_round,
+        remindersend__kind=ReminderSend.Kind.ROUND_OPENED,
+    ).values_list("remindersend__user_id", "action_id", "remindersend__state")
+    return {(user_id, action_id): state for user_id, action_id, state in listed}
 
 
 # --- What was sent ---------------------------------------------------------------------------

@@ -29,12 +29,8 @@ from governance.clock import today
 
 from . import mail
 from .models import Frequency, ReminderPreference, ReminderSend, new_feed_token
-from .selectors import (
-    group_by_plan,
-    round_agreement,
-    round_candidate_actions,
-    round_recipients,
-)
+from .reach import round_recipients
+from .selectors import group_by_plan, round_agreement, round_candidate_actions
 
 logger = logging.getLogger(__name__)
 

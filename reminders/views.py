@@ -23,6 +23,7 @@ from governance.selectors import get_meeting_for_user
 from . import calendar, selectors, services
 from .forms import PreferenceForm, RoundForm
 from .models import ReminderPreference, ReminderSend
+from .reach import LEADS, mark_rows
 
 SENDS_PER_PAGE = 50
 
@@ -150,7 +151,10 @@ def round_create(request, meeting_pk):
         if agreement is not None
         else Action.objects.none()
     )
-    initial = {"actions": list(candidates)}
+    # Before anything is sent: who each action will be asked of, and those asked of no one.
+    preview = list(candidates.select_related("agreement__board").prefetch_related(LEADS))
+    not_reached = mark_rows(preview, meeting.body.board)
+    initial = {"actions": preview}
     form = RoundForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,23 +164,54 @@ def round_create(request, meeting_pk):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            sent = update_round.sends.filter(state=ReminderSend.State.SENT).count()
-            messages.success(
-                request,
-                f"Update round opened: {sent} lead{'s' if sent != 1 else ''} emailed.",
-            )
+            messages.success(request, _opened_message(update_round))
             return redirect("reminders:round_detail", pk=update_round.pk)
     return render(
         request,
         "reminders/round_form.html",
-        {"meeting": meeting, "agreement": agreement, "form": form},
+        {
+            "meeting": meeting,
+            "agreement": agreement,
+            "form": form,
+            "rows": preview,
+            "not_reached": not_reached,
+        },
     )
+
+
+def _opened_message(update_round) -> str:
+    """How many were emailed, and about how many of the round's actions: "1 lead emailed"
+    alone hid that most actions reached no one."""
+    sends = update_round.sends.filter(state=ReminderSend.State.SENT)
+    sent = sends.count()
+    total = update_round.actions.count()
+    covered = update_round.actions.filter(reminder_sends__in=sends).distinct().count()
+    message = (
+        f"Update round opened: {sent} lead{'s' if sent != 1 else ''} emailed about "
+        f"{covered} of {total} action{'s' if total != 1 else ''}."
+    )
+    if covered < total:
+        missed = total - covered
+        message += f" {missed} action{'s' if missed != 1 else ''} reached no one: see below."
+    return message
 
 
 def round_detail(request, pk):
     update_round = _get_round_for_user(request.user, pk)
     rows = selectors.round_rows(update_round, request.user, today())
     answered = sum(1 for row in rows if row.round_answered_at)
+    can_manage = can_manage_body(request.user, update_round.meeting.body)
+    # Who was asked about each action, and what became of their email: for the coordinator,
+    # who chases the leads and can fix what reaches no one.
+    not_reached = (
+        mark_rows(
+            rows,
+            update_round.meeting.body.board,
+            emailed=selectors.round_opening_emails(update_round),
+        )
+        if can_manage
+        else []
+    )
     return render(
         request,
         "reminders/round_detail.html",
@@ -186,7 +221,9 @@ def round_detail(request, pk):
             "rows": rows,
             "answered": answered,
             "unanswered": len(rows) - answered,
-            "can_manage": can_manage_body(request.user, update_round.meeting.body),
+            "can_manage": can_manage,
+            "not_reached": not_reached,
+            "reached": len(rows) - len(not_reached),
             "reminded_today": update_round.sends.filter(
                 kind=ReminderSend.Kind.ROUND_REMINDER, day=today()
             ).exists(),

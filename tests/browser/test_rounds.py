@@ -24,9 +24,28 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
         body=scb, date=today() + datetime.timedelta(days=21), title="Quarterly performance"
     )
     page = sign_in(coordinator)
-    page.goto(f"{live_server.url}{reverse('meetings:meeting_detail', args=[meeting.pk])}")
+    meeting_page = reverse("meetings:meeting_detail", args=[meeting.pk])
+    page.goto(f"{live_server.url}/p/{scb.slug}{meeting_page}")
     page.get_by_role("link", name="Open an update round").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open an update round")
+    # Before anything is sent: who will be asked about each action, and what reaches no one
+    # (issue 27, item 3).
+    a1, a2 = (
+        Action.objects.get(agreement__period_start=datetime.date(2018, 4, 1), reference=ref)
+        for ref in ("A1", "A2")
+    )
+    expect(page.locator(f"#preview-action-{a1.pk}")).to_contain_text("officer@example.org")
+    expect(page.locator(f"#preview-action-{a2.pk}")).to_contain_text("No one")
+    expect(page.locator("#not-reached")).to_have_text("No one can be asked about 6 actions")
+    # The link from the row goes to the reason, and the reason to the People page.
+    page.locator(f"#preview-action-{a2.pk}").get_by_role("link").click()
+    reason = page.locator(f"#not-reached-{a2.pk}")
+    expect(reason).to_contain_text(
+        "No member of the Worcestershire Domestic Abuse Forum has an account in this partnership."
+    )
+    expect(reason.get_by_role("link", name="Invite someone for A2")).to_have_attribute(
+        "href", f"/p/{scb.slug}{reverse('people:invite')}"
+    )
     assert_accessible(page)
 
     # Without a deadline: the error summary, accessible too.
@@ -41,8 +60,15 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
     group.get_by_label("Year").fill(str(deadline.year))
     page.get_by_label("Message to the leads").fill("Please update before the board.")
     page.get_by_role("button", name="Open the round and email the leads").click()
-    expect(page.locator("main")).to_contain_text("Update round opened: 1 lead emailed.")
+    expect(page.locator("main")).to_contain_text(
+        "Update round opened: 1 lead emailed about 6 of 12 actions. 6 actions reached no one"
+    )
     expect(page.locator("#round-progress")).to_have_text("0 of 12 actions")
+    expect(page.locator(f"#round-action-{a1.pk}")).to_contain_text("officer@example.org")
+    expect(page.locator(f"#round-action-{a1.pk}")).to_contain_text("Emailed")
+    expect(page.locator(f"#round-action-{a2.pk}")).to_contain_text("No one")
+    expect(page.locator("#round-reach")).to_contain_text("6 of 12 actions have someone to ask")
+    expect(page.locator("#not-reached")).to_have_text("No one can be asked about 6 actions")
     assert_accessible(page)
 
     a7 = Action.objects.get(agreement__period_start=datetime.date(2018, 4, 1), reference="A7")

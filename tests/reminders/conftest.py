@@ -1,8 +1,11 @@
 """The reminder tests read the suite's real SMTP server; people with email addresses."""
 
+import datetime
+
 import pytest
 
-from governance.models import Body, Organisation, Role
+from governance.clock import today
+from governance.models import Body, Meeting, Organisation, Role
 from tests.governance.factories import make_user
 
 
@@ -70,4 +73,12 @@ def daf_officer(scb):
             organisation=Organisation.objects.get(short_name="WM Police"),
             bodies=[Body.objects.get(short_name="DAF")],
         )
+    )
+
+
+@pytest.fixture
+def scb_meeting(scb):
+    """The SCB's next meeting, in three weeks (a round is for a meeting to come)."""
+    return Meeting.objects.create(
+        body=scb, date=today() + datetime.timedelta(days=21), title="Quarterly performance"
     )

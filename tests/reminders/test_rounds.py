@@ -23,14 +23,6 @@ def action_2018(reference):
     )
 
 
-@pytest.fixture
-def scb_meeting(scb):
-    """The SCB's next meeting, in three weeks (a round is for a meeting to come)."""
-    return Meeting.objects.create(
-        body=scb, date=today() + datetime.timedelta(days=21), title="Quarterly performance"
-    )
-
-
 def open_round(client, coordinator, meeting, **data):
     """Open the form, keep the actions it ticks by default, and submit it."""
     client.force_login(coordinator)
