@@ -20,7 +20,8 @@ export DEBUG ?= 1
 .PHONY: help install run serve migrate load test test-sqlite test-postgres lint browser-deps bench clean
 
 help:
-	@echo "make run    install, migrate, load the Worcestershire and Watford plans and demo users, serve"
+	@echo "make run    install, migrate, load the Worcestershire and Watford plans, the fictional"
+	@echo "            Demoshire partnership and the demo users, serve (sent mail at /dev/mail/)"
 	@echo "make test   install, lint, check migrations, run every test on SQLite and PostgreSQL"
 	@echo "make serve  production server: collectstatic, then gunicorn with DEBUG off (see README)"
 	@echo "make bench  build synthetic data and measure the pages (SCALE=small|national)"
@@ -44,8 +45,11 @@ load: migrate
 	$(PY) manage.py load_agreement $(FIXTURES)
 	$(PY) manage.py load_agreement fixtures/worcestershire/meetings.json fixtures/watford/meetings.json
 
+# The demo: accounts for the real partnerships, then the fictional Demoshire partnership
+# (bench/demo.py), whose dashboard shows every figure; both leave what exists as it is.
 run: load
 	$(PY) manage.py seed_demo_users
+	$(PY) manage.py seed_demo_partnership
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production server: DEBUG off whatever the environment says, settings (SECRET_KEY,

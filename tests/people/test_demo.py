@@ -47,3 +47,18 @@ def test_demo_accounts_refused_without_debug(worcestershire):
     with pytest.raises(CommandError, match="only created when DEBUG is on"):
         call_command("seed_demo_users")
     assert not get_user_model().objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_every_demo_account_has_an_address_so_that_mail_can_be_tried(worcestershire):
+    """Reminders, update rounds and password reset need an address; example.org reaches
+    nobody. An account seeded before addresses were given gets one."""
+    call_command("seed_demo_users")
+    User = get_user_model()
+    User.objects.filter(username="officer-wcc-ph").update(email="")
+
+    call_command("seed_demo_users")
+
+    accounts = User.objects.filter(groups__name="Demo accounts")
+    assert accounts.count() >= 9
+    assert {u.username: u.email for u in accounts if u.email != f"{u.username}@example.org"} == {}
