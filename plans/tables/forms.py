@@ -33,8 +33,15 @@ class TableFileForm(GovukForm, forms.Form):
         return upload
 
 
+# The roles that decide which themes and leads the page asks about: a change to one of them
+# redraws the page before anything is checked; a change to another does not need to.
+SHAPING = (Role.ACTION, Role.THEME, Role.LEAD)
+
+
 def columns_signature(columns: dict[str, str]) -> str:
-    return ";".join(f"{key}={role}" for key, role in sorted(columns.items()))
+    return ";".join(
+        f"{key}={role if role in SHAPING else '-'}" for key, role in sorted(columns.items())
+    )
 
 
 class TableMappingForm(GovukForm, forms.Form):
@@ -74,13 +81,14 @@ class TableMappingForm(GovukForm, forms.Form):
                 choices=Role.choices,
                 initial=columns.get(column.key, Role.IGNORE),
                 help_text=f"In {where}." + (f" First row: “{example}”" if example else ""),
-                widget=forms.Select,
+                widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
             )
         for text, proposed, theme_choices in themes:
             self.fields[mapping.field_key("theme", text)] = forms.ChoiceField(
                 label=f"“{text}”",
                 choices=[(NEW, f"A new theme called “{text[:80]}”"), *theme_choices],
                 initial=proposed,
+                widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
                 error_messages={"required": f"Choose which theme “{text[:80]}” is"},
             )
         lead_choices = [(party.value, party.label) for party in parties]
