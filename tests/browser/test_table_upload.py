@@ -51,7 +51,13 @@ def _load(page, assert_accessible):
 
 
 def test_coordinator_loads_the_plan_from_word_then_from_excel(
-    live_server, page, sign_in, scb_governance, scb_coordinator, assert_accessible, tmp_path
+    live_server,
+    page,
+    sign_in,
+    scb_governance,  # noqa: F811 (the fixture imported above)
+    scb_coordinator,  # noqa: F811
+    assert_accessible,
+    tmp_path,  # noqa: F811
 ):
     word = tmp_path / "csa-2017-18.docx"
     word.write_bytes(word_file())
