@@ -6,6 +6,7 @@ from people.demo import (
     DemoRefused,
     create_demo_accounts,
     create_watford_demo_accounts,
+    demo_email,
 )
 
 
@@ -28,3 +29,8 @@ class Command(BaseCommand):
         self.stdout.write(f"    {DEMO_PASSWORD}")
         for username, what in accounts:
             self.stdout.write(f"  {username:32} {what}")
+        self.stdout.write(
+            f"Each has the address <username>@example.org (e.g. {demo_email('chair')}), which "
+            "reaches nobody: the mail they are sent is at /dev/mail/ while the development "
+            "server runs."
+        )
