@@ -185,14 +185,21 @@ def _read_word(data: bytes) -> list[Table]:
     _check_archive(data)
     document = docx.Document(io.BytesIO(data))
     tables: list[Table] = []
-    heading = ""
+    # A table's heading: the last paragraph in a heading style since the table before, else
+    # the last short one (a theme typed in bold, say).
+    styled = plain = ""
     rows_read = 0
     for item in document.iter_inner_content():
         if not isinstance(item, WordTable):
             text = _text(item.text)
             if text and len(text) <= MAX_HEADING_CHARS:
-                heading = text
+                style = (item.style.name if item.style is not None else "") or ""
+                if style.startswith(("Heading", "Title")):
+                    styled = text
+                else:
+                    plain = text
             continue
+        heading = styled or plain
         if len(tables) >= MAX_TABLES:
             raise TableFileError(f"The document has more than {MAX_TABLES} tables.")
         grid = []
@@ -225,7 +232,7 @@ def _read_word(data: bytes) -> list[Table]:
         table = _table_of(grid, number=len(tables) + 1, kind=WORD, sheet="", heading=heading)
         if table is not None:
             tables.append(table)
-            heading = ""
+        styled = plain = ""
     return tables
 
 

@@ -28,19 +28,23 @@ def remembered_for(board: Body) -> dict:
     return {"columns": found.columns, "themes": found.themes, "leads": found.leads}
 
 
-def table_mapping_remember(*, board: Body, remembered: dict, user) -> TableMapping:
+def table_mapping_remember(
+    *, board: Body, remembered: dict, user, filename: str = "a plan's table"
+) -> TableMapping:
     """Keep how the partnership's table reads, merged over what was kept before (a theme of
     last year's file that this year's does not have is still known next year)."""
     with transaction.atomic():
-        found, _ = TableMapping.objects.select_for_update().get_or_create(board=board)
-        changed = False
+        found = TableMapping.objects.select_for_update().filter(board=board).first()
+        changed = found is None
+        found = found or TableMapping(board=board)
         for name in ("columns", "themes", "leads"):
-            merged = {**getattr(found, name), **remembered.get(name, {})}
+            given = remembered.get(name)
+            merged = {**getattr(found, name), **(given if isinstance(given, dict) else {})}
             if merged != getattr(found, name):
                 setattr(found, name, merged)
                 changed = True
-        if changed or found.history.count() == 0:
-            save_recorded(found, reason="remembered from a plan's table upload", user=user)
+        if changed:
+            save_recorded(found, reason=f"remembered from {filename}", user=user)
     return found
 
 
@@ -78,10 +82,15 @@ def table_plan_preview(*, user, board: Body, tables, choices: Choices, filename:
     return preview
 
 
-def table_plan_load(*, user, board: Body, sha256: str, remembered: dict) -> LoadReport:
-    """Load the made file the user previewed (the importer checks it again), and remember the
-    mapping for the partnership's next file, in one transaction."""
+def table_plan_load(
+    *, user, board: Body, sha256: str, table_sha256: str, remembered: dict
+) -> LoadReport:
+    """Load the made file the user previewed (the importer checks it again), remember the
+    mapping for the partnership's next file and forget the uploaded table, in one
+    transaction."""
     with transaction.atomic():
         report = plan_services.agreement_file_load(user=user, sha256=sha256)
-        table_mapping_remember(board=board, remembered=remembered, user=user)
+        filename = report.path.rsplit("/", 1)[-1]
+        table_mapping_remember(board=board, remembered=remembered, user=user, filename=filename)
+        PendingLoad.objects.filter(user=user, sha256=table_sha256).delete()
     return report

@@ -217,7 +217,11 @@ def table_confirm(request):
         )
     try:
         report = services.table_plan_load(
-            user=request.user, board=board, sha256=sha256, remembered=remembered
+            user=request.user,
+            board=board,
+            sha256=sha256,
+            table_sha256=table_sha256,
+            remembered=remembered,
         )
     except plan_services.PendingLoadChangedError as gone:
         return _upload_again(request, board, str(gone))

@@ -474,3 +474,55 @@ def test_only_a_coordinator_reaches_the_table_upload(client, scb_governance, scb
     assert address(scb_governance, "table_upload") in page
     page = client.get(address(scb_governance, "agreement_upload")).content.decode()
     assert address(scb_governance, "table_upload") in page
+
+
+def test_a_new_partnership_s_first_plan_makes_its_themes_and_organisations(client, db):
+    """A partnership with nothing loaded yet: its themes and lead organisations are made from
+    the table, as the coordinator says; an action keeps its short title and its paragraph."""
+    from actions.timescales import parse_timescale
+    from governance.models import Organisation
+    from tests.governance.factories import BoardFactory
+
+    board = BoardFactory(short_name="SCP", name="Sometown Community Safety Partnership")
+    client.force_login(make_user(board=board, kind=Role.Kind.COORDINATOR))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["No.", "Priority", "Action", "Description", "Lead officer / agency", "By when",
+                  "Status"])  # fmt: skip
+    paragraph = (
+        "Publish the serious violence strategy agreed with the specified authorities, "
+        "after consulting the public."
+    )
+    sheet.append([1, "Serious violence", "Publish the strategy", paragraph, "Sometown Council",
+                  "March 2021", "On track"])  # fmt: skip
+    sheet.append([2, None, "Map hotspots", "", "Sometown Police / Sometown Council", "TBC"])
+    sheet.append([3, "Anti-social behaviour", "Relaunch the ASB case review", "",
+                  "Sometown Council", "Summer 2020"])  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+    location = upload(client, board, out.getvalue(), "sometown-plan-2020-21.xlsx")["Location"]
+    make_new = {
+        "Who is “Sometown Council”?": ["new"],
+        "Who is “Sometown Police”?": ["new"],
+    }
+
+    preview = map_and_preview(client, board, location, corrections=make_new)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200, page[:5000]
+    assert "A new theme called" in page
+    confirm(client, board, page)
+    agreement = Agreement.objects.get(board=board, period_start="2020-04-01")
+    assert agreement.title == "Community Safety Agreement 2020 to 2021"
+    actions = list(agreement.actions.order_by("position").select_related("theme"))
+    assert [a.reference for a in actions] == ["1", "2", "3"]
+    assert actions[0].description == f"Publish the strategy\n\n{paragraph}"
+    assert [a.theme.name for a in actions] == [
+        "Serious violence", "Serious violence", "Anti-social behaviour"
+    ]  # fmt: skip
+    assert [lead.party.short_name for lead in actions[1].leads.order_by("position")] == [
+        "Sometown Police", "Sometown Council"
+    ]  # fmt: skip
+    assert Organisation.objects.get(short_name="Sometown Police").name == "Sometown Police"
+    assert actions[1].due_date is None
+    assert actions[2].due_date == parse_timescale("Summer 2020").due_date
