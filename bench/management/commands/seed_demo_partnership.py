@@ -24,8 +24,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"The {board.name} exists already (/p/{board.slug}/): left as it is. "
-                "Its story is dated on the day it was made; make clean and make run to "
-                "make it again for today."
+                "Its story is dated on the day it was made: to make it again for today, "
+                "remove the database (db.sqlite3) and make run."
             )
         self.stdout.write(f"Its demo accounts, with the password {DEMO_PASSWORD}:")
         for username, what in seeded.accounts:
