@@ -176,12 +176,13 @@ def test_mail_settings_come_from_the_environment():
 
 
 def test_console_mail_only_with_debug():
-    result = _run(
-        [
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.MAILERS['default']['BACKEND'])",
-        ],
-        {"DEBUG": "1"},
+    """In development mail goes to the console and to the folder that /dev/mail/ shows
+    (devmail); with DEBUG off there is no folder, so the sent-mail pages are not routed."""
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MAILERS['default']['BACKEND'], settings.SENT_MAIL_DIR)"
     )
-    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+    result = _run(["-c", show], {"DEBUG": "1", "SENT_MAIL_DIR": "/tmp/sent"})
+    assert result.stdout.strip() == "devmail.backends.FolderEmailBackend /tmp/sent"
+    result = _run(["manage.py", "shell", "-c", show], {"DEBUG": "0"})
+    assert result.stdout.strip().endswith("governance.mail.NoMailConfiguredBackend None")
