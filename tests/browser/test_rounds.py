@@ -47,6 +47,9 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
         "href", f"/p/{scb.slug}{reverse('people:invite')}"
     )
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Without a deadline: the error summary, accessible too.
     page.get_by_role("button", name="Open the round and email the leads").click()
@@ -70,6 +73,11 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
     expect(page.locator("#round-reach")).to_contain_text("6 of 12 actions have someone to ask")
     expect(page.locator("#not-reached")).to_have_text("No one can be asked about 6 actions")
     assert_accessible(page)
+    # On a 320 px phone the round's table stacks: nothing scrolls sideways, the addresses
+    # included.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     a7 = Action.objects.get(agreement__period_start=datetime.date(2018, 4, 1), reference="A7")
     progress_update_create(
