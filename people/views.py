@@ -112,7 +112,12 @@ def people(request):
 @require_http_methods(["GET", "POST"])
 def invite(request):
     board = _board_for_manager(request)
-    form = InviteForm(request.POST or None, board=board)
+    # A page that says who is missing (an update round's actions that reach no one) links
+    # here with the role and the organisation or body already chosen.
+    chosen = {
+        key: request.GET[key] for key in ("kind", "organisation", "body") if key in request.GET
+    }
+    form = InviteForm(request.POST or None, board=board, initial=chosen)
     if request.method == "POST":
         body_id = request.POST.get("body") or None
         if body_id is not None:

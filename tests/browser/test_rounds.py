@@ -43,9 +43,14 @@ def test_the_coordinator_opens_a_round_and_sees_it_fill_in(
     expect(reason).to_contain_text(
         "No member of the Worcestershire Domestic Abuse Forum has an account in this partnership."
     )
+    daf = a2.leads.get().body
     expect(reason.get_by_role("link", name="Invite someone for A2")).to_have_attribute(
-        "href", f"/p/{scb.slug}{reverse('people:invite')}"
+        "href", f"/p/{scb.slug}{reverse('people:invite')}?kind=member&body={daf.pk}"
     )
+    reason.get_by_role("link", name="Invite someone for A2").click()
+    expect(page.get_by_label("Role")).to_have_value("member")
+    expect(page.get_by_label("Body (for a member)")).to_have_value(str(daf.pk))
+    page.go_back()
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -67,9 +67,14 @@ def test_the_form_names_who_will_be_asked_and_what_reaches_no_one(
         "No member of the Worcestershire Reducing Re-Offending Strategy Group has an account "
         "in this partnership." in card(html, a6)
     )
-    invite = reverse("people:invite")
     assert "Invite someone for A6 as a member of the Worcestershire Reducing" in card(html, a6)
+    group = a6.leads.get().body
+    invite = f"{reverse('people:invite')}?kind=member&body={group.pk}"
     assert (invite, "Invite someone") in page.links
+    # The link opens the invite form with the role and the group already chosen.
+    form = client.get(invite).content.decode()
+    assert re.search(r'<option value="member"\s+selected>', form)
+    assert re.search(rf'<option value="{group.pk}"\s+selected>', form)
     # Nothing is sent by looking.
     assert not UpdateRound.objects.exists()
 
