@@ -428,6 +428,12 @@ class Action(models.Model):
             return (self.origin_meeting.body.short_name, None, self.reference)
         return (*self.agreement.natural_key(), self.reference)
 
+    def partnership_slug(self) -> str:
+        """Its partnership's board, whose cached pages its changes touch (governance.freshness)."""
+        if self.agreement_id is None:
+            return self.origin_meeting.body.board.slug
+        return self.agreement.board.slug
+
     @property
     def board(self):
         """The board whose partnership the action belongs to."""
@@ -638,6 +644,9 @@ class ActionLead(models.Model):
     def __str__(self):
         return str(self.party)
 
+    def partnership_slug(self) -> str:
+        return self.action.partnership_slug()  # governance.freshness
+
     @property
     def party(self):
         return self.organisation or self.body
@@ -697,6 +706,9 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.action.reference} {self.get_status_display()} on {self.date}"
 
+    def partnership_slug(self) -> str:
+        return self.action.partnership_slug()  # governance.freshness
+
 
 class DueDateMoveQuerySet(models.QuerySet):
     def slips(self):
@@ -745,6 +757,9 @@ class DueDateMove(models.Model):
         return (
             f"{self.action.reference}: {self.from_date} to {self.to_date}, agreed {self.agreed_on}"
         )
+
+    def partnership_slug(self) -> str:
+        return self.action.partnership_slug()  # governance.freshness
 
     @property
     def days(self) -> int | None:
@@ -802,3 +817,6 @@ class UpdateRound(models.Model):
 
     def __str__(self):
         return f"Update round for {self.meeting}"
+
+    def partnership_slug(self) -> str:
+        return self.agreement.board.slug  # governance.freshness

@@ -118,6 +118,9 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year_label})"
 
+    def partnership_slug(self) -> str:
+        return self.board.slug  # governance.freshness: whose cached pages its changes touch
+
     def natural_key(self):
         return (self.board.short_name, self.period_start.isoformat())
 
@@ -180,6 +183,9 @@ class Theme(models.Model):
             return f"{self.parent.name} – {self.name}"
         return self.name
 
+    def partnership_slug(self) -> str:
+        return self.board.slug  # governance.freshness: whose cached pages its changes touch
+
     def natural_key(self):
         return (self.board.short_name, self.key)
 
@@ -230,6 +236,9 @@ class Section(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.heading}" if self.number else self.heading
+
+    def partnership_slug(self) -> str:
+        return self.agreement.board.slug  # governance.freshness
 
     def natural_key(self):
         return (*self.agreement.natural_key(), self.position)

@@ -85,7 +85,12 @@ def access_for(user) -> UserAccess:
     else:
         # The same roles and memberships give the same access until the data changes.
         key = ":".join(
-            ("access", current_stamp(), str(user.pk), str(getattr(user, "_csa_partnership_id", "")))
+            (
+                "access",
+                current_stamp(shared_only=True),  # roles, memberships, bodies: shared data
+                str(user.pk),
+                str(getattr(user, "_csa_partnership_id", "")),
+            )
         )
         result = cache.get(key)
         if result is None:
@@ -154,7 +159,7 @@ def partnership_of_address(user, slug: str) -> int | None:
     """The id of the partnership (its board) whose address part is `slug`, if the user may open
     it: they have a role in it, or are an admin. None otherwise (a 404: whether another
     partnership exists is not the user's to know). Kept under the data stamp."""
-    key = ":".join(("address", current_stamp(), str(user.pk), slug))
+    key = ":".join(("address", current_stamp(shared_only=True), str(user.pk), slug))
     found = cache.get(key)
     if found is None:
         boards = Body.objects.filter(slug=slug, partnership__isnull=True)

@@ -3,9 +3,17 @@
 A page part is cached (Django's cache, `{% cache %}`) under `page_key(user, ...)`, which
 holds:
 
-- the data stamp (DataStamp.token), one small query a request: a new random token is written
-  after every transaction that changed the tracker's data (any model of its apps, people's
-  accounts included) commits, so every process, on every server, misses at once;
+- the data stamps (DataStamp rows, read in one small query a request). A new random token is
+  written after a transaction that changed the tracker's data commits, so every process, on
+  every server, misses at once; but only the stamps of what changed move:
+  - `p:<slug>`, a partnership's own: its plans, themes, actions, leads, progress and deadline
+    moves (a model that says which partnership it belongs to, `partnership_slug()`);
+  - `shared`: everything else (people, organisations, bodies, roles, memberships, meetings);
+  - `all`: moved by every change, for pages outside any partnership's address (an admin's
+    view across partnerships).
+  A page in a partnership's address is keyed by `shared` and its partnership's stamp, so a
+  progress update in another partnership does not make it miss. Previews and mail logs show
+  on no cached part and move no stamp (UNSHOWN_MODELS);
 - this process's own count of changes, moved on the moment a change is saved, before its
   transaction commits: the process that made a change never serves the page it changed from
   before, even inside a transaction (a test, or a request that writes then reads);
@@ -16,17 +24,21 @@ holds:
   another, and a change of membership changes the stamp.
 
 Writes that bypass model signals (QuerySet.update, bulk_create, raw SQL) call mark_changed()
-themselves. Cached parts also expire after CACHES' TIMEOUT, a bound on any change missed.
+themselves (with no partnership: every stamp moves). Cached parts also expire after CACHES'
+TIMEOUT, a bound on any change missed.
 """
 
 import itertools
+import re
 import secrets
 
 from asgiref.local import Local
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import (
     DEFAULT_DB_ALIAS,
+    IntegrityError,
     OperationalError,
     ProgrammingError,
     connections,
@@ -43,29 +55,60 @@ from .timing import note_cache_lookup
 TRACKED_APPS = frozenset({"auth", "governance", "csa", "actions", "plans", "meetings", "people",
                           "reminders"})  # fmt: skip
 
+# Saved often, shown on no cached part: a spreadsheet's or a year file's preview, the log of
+# emails sent, a person's reminder settings, invitations, a table's remembered columns.
+UNSHOWN_MODELS = frozenset({"actions.pendingupload", "plans.pendingload", "plans.tablemapping",
+                            "reminders.remindersend", "reminders.remindersend_actions",
+                            "reminders.reminderpreference",
+                            "people.invitation"})  # fmt: skip
+
+ALL, SHARED = "all", "shared"
+
 _changes = itertools.count(1)
-_local_changes = 0
+# This process's own changes, by scope: moved at once, before the commit.
+_local_changes: dict[str, int] = {}
 
 
-def mark_changed(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Say that the data changed: at once for this process, for every process on commit."""
-    global _local_changes
-    _local_changes = next(_changes)
+def partnership_scope(slug: str) -> str:
+    return f"p:{slug}"
+
+
+class _NewStamps:
+    """The on-commit writer of one transaction's new stamps, collecting their scopes."""
+
+    def __init__(self, using: str, scope: str):
+        self.using, self.scopes = using, {scope}
+
+    def __call__(self):
+        _write_new_stamps(self.using, self.scopes)
+
+
+def mark_changed(using: str = DEFAULT_DB_ALIAS, *, partnership_slug: str | None = None) -> None:
+    """Say that the data changed: at once for this process, for every process on commit.
+    With a partnership's slug, only that partnership's pages (and `all`) miss; without, all."""
+    scope = partnership_scope(partnership_slug) if partnership_slug else SHARED
+    _local_changes[scope] = _local_changes[ALL] = next(_changes)
     connection = connections[using]
-    if connection.in_atomic_block and any(
-        callback is _write_new_stamp for _, callback, _ in connection.run_on_commit
-    ):
-        return  # one new stamp a transaction, however many rows it wrote
-    transaction.on_commit(_write_new_stamp, using=using)
+    if connection.in_atomic_block:
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _NewStamps):
+                callback.scopes.add(scope)  # one writer a transaction, however many rows
+                return
+    transaction.on_commit(_NewStamps(using, scope), using=using)
 
 
-def _write_new_stamp(using: str = DEFAULT_DB_ALIAS) -> None:
+def _write_new_stamps(using: str, scopes: set[str]) -> None:
     from .models import DataStamp
 
-    token = secrets.token_hex(8)
     try:
-        if not DataStamp.objects.using(using).filter(pk=1).update(token=token):
-            DataStamp.objects.using(using).update_or_create(pk=1, defaults={"token": token})
+        for scope in sorted(scopes | {ALL}):
+            token = secrets.token_hex(8)
+            if not DataStamp.objects.using(using).filter(scope=scope).update(token=token):
+                try:
+                    with transaction.atomic(using=using):
+                        DataStamp.objects.using(using).create(scope=scope, token=token)
+                except IntegrityError:  # another server made it first: move it on
+                    DataStamp.objects.using(using).filter(scope=scope).update(token=token)
     except (OperationalError, ProgrammingError):
         # Only while migrating a new database, before the stamp's table exists: nothing can
         # have been cached from it yet.
@@ -73,43 +116,68 @@ def _write_new_stamp(using: str = DEFAULT_DB_ALIAS) -> None:
             raise
 
 
-# The token read once per request (FreshnessMiddleware), so that the page, its parts and the
-# viewer's access (governance.access) are all cached under one reading of it.
+# The tokens read once per request (FreshnessMiddleware), so that the page, its parts and the
+# viewer's access (governance.access) are all cached under one reading of them.
 _request = Local()
+ADDRESS = re.compile(r"^/p/([^/]+)/")
 
 
-def current_stamp() -> str:
-    """The data stamp now, and this process's count of changes: one query a request."""
+def _tokens() -> dict[str, str]:
+    """The stamps this request's pages can be keyed by, read in one query (a request in a
+    partnership's address also reads that partnership's own)."""
     from .models import DataStamp
 
-    token = getattr(_request, "token", None)
-    if token is None:
-        token = DataStamp.objects.filter(pk=1).values_list("token", flat=True).first() or "-"
+    tokens = getattr(_request, "tokens", None)
+    if tokens is None:
+        scopes = [ALL, SHARED]
+        slug = getattr(_request, "slug", None)
+        if slug:
+            scopes.append(partnership_scope(slug))
+        tokens = dict(DataStamp.objects.filter(scope__in=scopes).values_list("scope", "token"))
         if getattr(_request, "active", False):
-            _request.token = token
-    return f"{token}.{_local_changes}"
+            _request.tokens = tokens
+    return tokens
+
+
+def current_stamp(partnership_slug: str | None = None, *, shared_only: bool = False) -> str:
+    """The stamps now, and this process's count of changes: one query a request.
+
+    Inside a partnership's address: `shared` and the partnership's own stamp. Outside: `all`.
+    `shared_only` for what depends on shared models alone (a viewer's access, an address)."""
+    tokens = _tokens()
+    if shared_only:
+        scopes = (SHARED,)
+    elif partnership_slug:
+        scopes = (SHARED, partnership_scope(partnership_slug))
+    else:
+        scopes = (ALL,)
+    return ".".join(f"{tokens.get(scope, '-')}/{_local_changes.get(scope, 0)}" for scope in scopes)
 
 
 class FreshnessMiddleware:
-    """Reads the data stamp at most once a request (see current_stamp)."""
+    """Reads the data stamps at most once a request (see current_stamp)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.active, _request.token = True, None
+        address = ADDRESS.match(request.path_info)
+        _request.active, _request.tokens = True, None
+        _request.slug = address.group(1) if address else None
         try:
             return self.get_response(request)
         finally:
-            _request.active, _request.token = False, None
+            _request.active, _request.tokens, _request.slug = False, None, None
 
 
 def page_key(user, *parts) -> str:
     """The cache key of a page part for this viewer, now: see the module's docstring."""
     # The partnership in the address: a person in several sees each one's own page.
     partnership = getattr(user, "_csa_partnership_id", "") or ""
+    slug = (getattr(_request, "slug", None) or "") if partnership else ""
     return ":".join(
-        str(part) for part in (current_stamp(), today().isoformat(), user.pk, partnership, *parts)
+        str(part)
+        for part in (current_stamp(slug), today().isoformat(), user.pk, partnership, *parts)
     )
 
 
@@ -117,11 +185,18 @@ def _on_change(sender, **kwargs):
     meta = sender._meta
     if meta.app_label not in TRACKED_APPS or meta.model_name == "datastamp":
         return
-    if meta.model_name.startswith("historical"):
-        return  # written because its model was saved, which said so already
+    if meta.model_name.startswith("historical") or meta.label_lower in UNSHOWN_MODELS:
+        return  # historical: written because its model was saved, which said so already
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return  # a sign-in: shows on no cached part, and happens all morning
-    mark_changed(kwargs.get("using") or DEFAULT_DB_ALIAS)
+    instance = kwargs.get("instance")
+    slug = None
+    if kwargs.get("action") is None and hasattr(instance, "partnership_slug"):
+        try:
+            slug = instance.partnership_slug()
+        except ObjectDoesNotExist:  # deleted along with what it belonged to: say "all"
+            slug = None
+    mark_changed(kwargs.get("using") or DEFAULT_DB_ALIAS, partnership_slug=slug)
 
 
 def connect_signals() -> None:

@@ -351,15 +351,17 @@ class Meeting(models.Model):
 
 
 class DataStamp(models.Model):
-    """One row whose token changes after every committed change to the tracker's data: the
-    part of a cached page's key that makes it miss once anything it shows may have changed
-    (governance.freshness). A random token rather than a counter, so that restoring a backup
-    can never bring back a value that other data was cached under."""
+    """A token that changes after every committed change to what its scope covers: the part
+    of a cached page's key that makes it miss once anything it shows may have changed
+    (governance.freshness: `all`, `shared`, and `p:<slug>` for each partnership's own data).
+    A random token rather than a counter, so that restoring a backup can never bring back a
+    value that other data was cached under."""
 
+    scope = models.CharField(max_length=80, unique=True)
     token = models.CharField(max_length=32)
 
     class Meta:
         default_permissions = ()
 
     def __str__(self):
-        return self.token
+        return f"{self.scope}: {self.token}"

@@ -163,7 +163,7 @@ def test_a_change_committed_by_another_process_is_seen_at_once(client, chair):
     # (and does: so the next assertion is about the stamp, not about no cache at all).
     assert "Heron wording" not in _get(client, url).content.decode()
 
-    DataStamp.objects.filter(pk=1).update(token="written-by-another-process")
+    DataStamp.objects.update(token="written-by-another-process")
 
     assert "Heron wording" in _get(client, url).content.decode()
 
@@ -461,3 +461,85 @@ def test_a_page_that_caches_nothing_says_so(client, chair):
     response = client.get(reverse("actions:my_actions"))
     assert response.status_code == 200
     assert _timing(response)["cache"] == 'desc="none"'
+
+
+# --- What moves which stamp (governance.freshness, issue 25) ---------------------------------
+
+
+def test_an_update_in_another_partnership_leaves_this_ones_pages_cached(client, scb, northshire):
+    """A progress update in Northshire: Northshire's pages and the pages outside any address
+    miss and show it; the SCB's pages are still served from the cache."""
+    person = make_user(board=scb, kind=Role.Kind.COORDINATOR)
+    Role.objects.create(user=person, board=northshire, kind=Role.Kind.CHAIR)
+    client.force_login(person)
+    scb_page = _address(scb, "actions:dashboard", query="?as_of=2019-04-01")
+    north_page = _address(northshire, "actions:action_list", query="?as_of=2019-04-01")
+    for url in (scb_page, north_page):
+        _get(client, url)
+
+    action = Action.objects.filter(agreement__board=northshire).order_by("pk").first()
+    progress_update_create(
+        action=action,
+        author=person,
+        status=Status.AT_RISK,
+        note="Osprey slipped",
+        date=datetime.date(2019, 3, 1),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, scb_page)
+    assert _from_the_cache(queries), "another partnership's update left this page cached"
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client, north_page)
+    assert not _from_the_cache(queries)
+    assert "At risk" in response.content.decode()
+
+
+def _commit():
+    """What committing the test's transaction would do: its writer of new stamps runs (and is
+    gone, as after a real commit), so the next change starts a writer of its own."""
+    callbacks = [callback for _, callback, _ in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    for callback in callbacks:
+        callback()
+
+
+def _tokens():
+    return dict(DataStamp.objects.values_list("scope", "token"))
+
+
+def test_a_committed_change_moves_its_partnerships_stamp_and_all_not_the_others(scb, northshire):
+    _commit()
+    action = Action.objects.filter(agreement__board=northshire).order_by("pk").first()
+    before = _tokens()
+    action.description = "Curlew wording"
+    action.save()
+    _commit()
+    after = _tokens()
+    assert after["all"] != before["all"]
+    assert after[f"p:{northshire.slug}"] != before.get(f"p:{northshire.slug}")
+    assert after["shared"] == before["shared"]
+    assert after.get(f"p:{scb.slug}") == before.get(f"p:{scb.slug}")
+
+    Membership.objects.create(body=scb, person=make_user(board=scb, kind=None).person)
+    _commit()
+    moved = _tokens()
+    assert moved["shared"] != after["shared"] and moved["all"] != after["all"]
+
+
+def test_previews_and_mail_logs_move_no_stamp(officer_wcc_ph):
+    from reminders.models import ReminderSend
+
+    _commit()
+    before = _tokens()
+    send = ReminderSend.objects.create(
+        user=officer_wcc_ph,
+        kind=ReminderSend.Kind.DIGEST,
+        day=datetime.date(2019, 4, 1),
+        email="wcc@example.org",
+        subject="Reminder",
+    )
+    send.actions.add(_a1())
+    assert not connection.run_on_commit
+    _commit()
+    assert _tokens() == before
