@@ -180,18 +180,26 @@ def round_create(request, meeting_pk):
 
 
 def _opened_message(update_round) -> str:
-    """How many were emailed, and about how many of the round's actions: "1 lead emailed"
-    alone hid that most actions reached no one."""
-    sends = update_round.sends.filter(state=ReminderSend.State.SENT)
-    sent = sends.count()
+    """How many were emailed, about how many of the round's actions, and how many actions
+    had no one to ask: "1 lead emailed" alone hid that most actions reached no one."""
+    sends = update_round.sends.all()
+    sent = sends.filter(state=ReminderSend.State.SENT)
+    failed = sends.filter(state=ReminderSend.State.FAILED).count()
     total = update_round.actions.count()
-    covered = update_round.actions.filter(reminder_sends__in=sends).distinct().count()
+    covered = update_round.actions.filter(reminder_sends__in=sent).distinct().count()
+    asked = update_round.actions.filter(reminder_sends__in=sends).distinct().count()
+    count = sent.count()
     message = (
-        f"Update round opened: {sent} lead{'s' if sent != 1 else ''} emailed about "
+        f"Update round opened: {count} lead{'s' if count != 1 else ''} emailed about "
         f"{covered} of {total} action{'s' if total != 1 else ''}."
     )
-    if covered < total:
-        missed = total - covered
+    if failed:
+        message += (
+            f" {failed} email{'s' if failed != 1 else ''} could not be sent: see who on the "
+            "round's page."
+        )
+    if asked < total:
+        missed = total - asked
         message += f" {missed} action{'s' if missed != 1 else ''} reached no one: see below."
     return message
 

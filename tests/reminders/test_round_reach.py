@@ -197,7 +197,10 @@ def test_a_failed_email_is_shown_as_failed(
     page = served(client.get(response["Location"]))
     rows = {row.reference: row for row in page.table(id="round-actions").rows}
     assert "Email failed" in rows["A1"].tags
-    assert "Update round opened: 0 leads emailed about 0 of 12 actions." in page.main
+    assert (
+        "Update round opened: 0 leads emailed about 0 of 12 actions. 1 email could not be "
+        "sent: see who on the round's page. 6 actions reached no one: see below." in page.main
+    )
 
 
 def test_only_the_coordinator_sees_who_is_asked(
