@@ -24,7 +24,7 @@ from csa.models import Agreement
 from governance.auth import DEMO_PASSWORD
 from governance.clock import today
 from governance.models import Body, Membership, Person, Role
-from governance.services import membership_create
+from governance.services import meeting_create, membership_create
 from people.demo import (
     DEBUG_NEEDED,
     DEMO_EMAIL_DOMAIN,
@@ -106,6 +106,8 @@ SLIP = Story(
 )
 SLIP_TO = "month+4"
 SLIP_REASON = "Police data for the last quarter arrives late; the board agreed a new date."
+# The board's next meeting, to come: the coordinator opens an update round from its page.
+NEXT_MEETING_IN_DAYS = 21
 
 
 def demo_plan_year(day: datetime.date) -> int:
@@ -169,6 +171,15 @@ def _tell_the_story(partnership, day):
     coordinator = partnership.users["coordinator"]
     start = agreement.period_start
     update_days = {"today": day, "recent": day - datetime.timedelta(days=10), "start": start}
+    next_meeting = day + datetime.timedelta(days=NEXT_MEETING_IN_DAYS)
+    meeting_create(
+        body=partnership.board,
+        date=next_meeting,
+        title=f"Board meeting, {next_meeting:%B %Y}",
+        papers="Action plan progress report",
+        user=coordinator,
+        reason="Demo: the board's next meeting",
+    )
     position = Action.objects.filter(agreement=agreement).count()
     for story in [*STORIES, SLIP]:
         position += 1

@@ -17,7 +17,7 @@ from bench.demo import DEMO_NAMING, STORIES
 from bench.synthetic import financial_year_of
 from governance.auth import DEMO_GROUP
 from governance.middleware import address_in
-from governance.models import Body, Role
+from governance.models import Body, Meeting, Role
 from tests.served import Page
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,13 @@ def test_the_restricted_panel_the_person_in_two_partnerships_and_every_address(s
     home = _as("officer-wm-police").get(address_in(board.slug, "actions:my_actions"))
     assert home.status_code == 200
     assert "Switch to Worcestershire Safer Communities Board" in home.content.decode()
+
+    # The board's next meeting is to come: an update round can be opened from its page.
+    [meeting] = Meeting.objects.filter(body=board, date__gt=timezone.localdate())
+    meeting_page = _as("demoshire-coordinator").get(
+        address_in(board.slug, "meetings:meeting_detail", meeting.pk)
+    )
+    assert "Open an update round" in meeting_page.content.decode()
 
     # make run again: nothing made twice, nothing changed.
     before = (User.objects.count(), Action.objects.count(), Role.objects.count())
