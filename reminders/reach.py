@@ -75,19 +75,30 @@ def _people_of(board):
     )
 
 
-def _leads_through(user, lead) -> bool:
-    """led_by_user's rule for one lead and one person whose memberships are prefetched."""
-    person = user.person
+def _by_party(people) -> dict[tuple[str, int], list]:
+    """led_by_user's rule turned round: the people through whom each party leads, keyed
+    ("organisation", id) for their organisation and ("body", id) for each body they belong
+    to (memberships prefetched)."""
+    by_party = defaultdict(list)
+    for user in people:
+        if user.person.organisation_id is not None:
+            by_party["organisation", user.person.organisation_id].append(user)
+        for membership in user.person.memberships.all():
+            by_party["body", membership.body_id].append(user)
+    return by_party
+
+
+def _party_key(lead) -> tuple[str, int]:
     if lead.organisation_id is not None:
-        return lead.organisation_id == person.organisation_id
-    return any(m.body_id == lead.body_id for m in person.memberships.all())
+        return ("organisation", lead.organisation_id)
+    return ("body", lead.body_id)
 
 
 def who_is_asked(actions, board) -> dict[int, Reach]:
     """By action id, the Reach of each of `actions` (of `board`'s partnership, with their
     leads prefetched, e.g. by ActionQuerySet.rows or LEADS)."""
     actions = list(actions)
-    people = _people_of(board)
+    by_party = _by_party(_people_of(board))
     # The actions a restricted body leads, led or agreed: only some people may see them.
     reader = Reader()
     restricted = set(
@@ -96,10 +107,7 @@ def who_is_asked(actions, board) -> dict[int, Reach]:
         .values_list("pk", flat=True)
     )
     leading = {
-        action.pk: {
-            lead.pk: [user for user in people if _leads_through(user, lead)]
-            for lead in action.leads.all()
-        }
+        action.pk: {lead.pk: by_party.get(_party_key(lead), []) for lead in action.leads.all()}
         for action in actions
     }
     hidden_from = defaultdict(set)  # user id -> restricted actions they lead but may not see
