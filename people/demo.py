@@ -74,9 +74,13 @@ def enrol_demo_accounts(users) -> None:
     password, and an address."""
     group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
     hashed = make_password(DEMO_PASSWORD)  # once: hashing is slow on purpose
+    people = {p.user_id: p.name for p in Person.objects.filter(user__in=list(users))}
     for user in users:
         user.password = hashed
         user.email = user.email or demo_email(user.username)
+        # Named as its person is, so that every page names it one way.
+        if user.pk in people:
+            user.first_name, user.last_name = people[user.pk], ""
         user.save()
         user.groups.add(group)
 

@@ -80,6 +80,8 @@ def test_the_restricted_panel_the_person_in_two_partnerships_and_every_address(s
         demo_accounts.values_list("username", flat=True)
     )
     assert [u.username for u in demo_accounts if not u.email.endswith("@example.org")] == []
+    chair = User.objects.get(username="demoshire-chair")
+    assert chair.get_full_name() == chair.person.name  # named one way on every page
 
     # The Channel Panel's action: its members see it, the chair does not.
     channel = Body.objects.get(short_name=f"{DEMO_NAMING.prefix} Channel")
