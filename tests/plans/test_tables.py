@@ -526,3 +526,60 @@ def test_a_new_partnership_s_first_plan_makes_its_themes_and_organisations(clien
     assert Organisation.objects.get(short_name="Sometown Police").name == "Sometown Police"
     assert actions[1].due_date is None
     assert actions[2].due_date == parse_timescale("Summer 2020").due_date
+
+
+# --- The importer's rules hold for a table, and the confirmation loads what was previewed ---
+
+
+def test_a_table_moving_an_adopted_plan_s_deadline_is_refused_by_row_and_column(
+    client, worcestershire, coordinator
+):
+    """Every rule of a year's file holds for a table: the 2017-18 plan is loaded (and
+    superseded), so a table that moves A1's deadline is refused at A1's timescale."""
+    import html
+
+    client.force_login(coordinator)
+    data = word_file()
+    moved = io.BytesIO()
+    document = docx.Document(io.BytesIO(data))
+    document.tables[0].cell(1, 2).text = "August 2017"
+    document.save(moved)
+    location = upload(client, worcestershire, moved.getvalue(), "csa-2017-18.docx")["Location"]
+    before = _ours(_tables())
+
+    response = map_and_preview(client, worcestershire, location)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    problem = page.split('id="problem-1"')[1].split("</tr>")[0]
+    assert "Table 1, row 2" in problem and "column “Timescale”" in problem
+    assert "this moves the due date of an action of a" in problem
+    assert "from 31 July 2017 to 31 August 2017" in problem
+    assert _changed_tables(before, _ours(_tables())) == []
+
+
+def test_the_confirmation_loads_once_and_only_what_was_previewed(
+    client, scb_governance, scb_coordinator
+):
+    import html
+
+    client.force_login(scb_coordinator)
+    location = upload(client, scb_governance, word_file(), "csa-2017-18.docx")["Location"]
+    page = map_and_preview(client, scb_governance, location).content.decode()
+    before = _ours(_tables())
+    tampered = page.replace('name="mapping" value="', 'name="mapping" value="x')
+
+    refused = confirm(client, scb_governance, tampered)
+
+    assert refused.status_code == 404
+    assert "The page was changed before it was sent" in html.unescape(refused.content.decode())
+    assert _changed_tables(before, _ours(_tables())) == []
+    assert confirm(client, scb_governance, page).status_code == 302
+    after = _ours(_tables())
+
+    again = confirm(client, scb_governance, page)
+
+    assert again.status_code == 404
+    assert "This is not the file you previewed" in html.unescape(again.content.decode())
+    assert _changed_tables(after, _ours(_tables())) == []
+    assert loaded_plan() == fixture_plan()
