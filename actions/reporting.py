@@ -13,7 +13,6 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    F,
     Q,
 )
 
@@ -23,6 +22,7 @@ from governance.clock import today
 from governance.models import Body, Meeting
 
 from .models import CLOSED_STATUSES, Action, DueDateMove, Rag, Status
+from .rows import ActionRow, action_rows
 from .timescales import TimescaleKind
 
 # The order the chair reads statuses in: the ones to challenge first.
@@ -104,7 +104,7 @@ def actions_as_of(user, as_of: datetime.date, *, agreement=None):
 OVERDUE_ORDER = ("due_on", "position", "reference")
 
 
-def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
+def plan_on_day(user, agreement, as_of: datetime.date) -> list[ActionRow]:
     """Every action of one agreement the user may see, as of the day: annotated as by
     actions_as_of, with what a row shows and the leads. Two queries, however many actions.
 
@@ -113,10 +113,10 @@ def plan_on_day(user, agreement, as_of: datetime.date) -> list[Action]:
     the as-of subqueries again for each figure. In the overdue list's order, so that the
     overdue list is these rows filtered.
     """
-    return list(actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER))
+    return action_rows(actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER))
 
 
-def arising_outside_plans(user, board, as_of: datetime.date) -> list[Action]:
+def arising_outside_plans(user, board, as_of: datetime.date) -> list[ActionRow]:
     """The actions arising at the meetings of a board's partnership when no plan was in force
     (its bodies' own lists), as of the day: shown beside the plan, never counted in it."""
     bodies = Q(origin_meeting__body=board) | Q(origin_meeting__body__partnership=board)
@@ -125,19 +125,19 @@ def arising_outside_plans(user, board, as_of: datetime.date) -> list[Action]:
     # read model's SQL costs more to write out than to run) on most dashboards.
     if not arising.exists():
         return []
-    return list(
+    return action_rows(
         arising.visible_to(user)
         .rows(as_of)
         .order_by("origin_meeting__date", "position", "reference")
     )
 
 
-def overdue_in(actions: list[Action]) -> list[Action]:
+def overdue_in(actions: list[ActionRow]) -> list[ActionRow]:
     """The overdue ones of plan_on_day's rows, in its order: the longest overdue first."""
     return [action for action in actions if action.is_overdue]
 
 
-def exceptions_in(actions: list[Action]) -> list[Action]:
+def exceptions_in(actions: list[ActionRow]) -> list[ActionRow]:
     """The exceptions of plan_on_day's rows: the officer says on track, the facts (the
     computed RAG, Action.rag) say red or amber. Red first, then in the rows' order."""
     found = [action for action in actions if action.is_exception]
@@ -171,20 +171,30 @@ def slips(user, agreement, as_of: datetime.date, *, since: datetime.date | None 
     )
 
 
-def at_risk_actions(user, agreement, as_of: datetime.date):
-    """At risk or off track on the day and not overdue (those are listed on their own)."""
-    qs = actions_as_of(user, as_of, agreement=agreement).filter(
-        status_on__in=[Status.OFF_TRACK, Status.AT_RISK], is_overdue=False
+def at_risk_in(actions: list[ActionRow]) -> list[ActionRow]:
+    """plan_on_day's rows at risk or off track on the day and not overdue (those are listed
+    on their own), the earliest due first (by the due date in force on the day)."""
+    found = [
+        action
+        for action in actions
+        if action.status_on in (Status.OFF_TRACK, Status.AT_RISK) and not action.is_overdue
+    ]
+    return sorted(
+        found, key=lambda a: (a.due_on is None, a.due_on or datetime.date.min, a.position)
     )
-    return qs.order_by(F("due_date").asc(nulls_last=True), "position")
 
 
-def completed_since(user, agreement, as_of: datetime.date, since: datetime.date):
-    """Completed on the day, by an update dated after `since` (the last meeting)."""
-    qs = actions_as_of(user, as_of, agreement=agreement).filter(
-        status_on=Status.COMPLETED, last_update_on__gt=since
-    )
-    return qs.order_by("last_update_on", "position")
+def completed_in(actions: list[ActionRow], since: datetime.date) -> list[ActionRow]:
+    """plan_on_day's rows completed on the day by an update dated after `since` (the last
+    meeting), in the order they were completed."""
+    found = [
+        action
+        for action in actions
+        if action.status_on == Status.COMPLETED
+        and action.last_update_on is not None
+        and action.last_update_on > since
+    ]
+    return sorted(found, key=lambda a: (a.last_update_on, a.position))
 
 
 # --- Counts ---------------------------------------------------------------------------------
@@ -220,7 +230,7 @@ class Counts:
     needs_date: int = 0  # open, no due date: the timescale is not understood or approximate
     by_status: dict = field(default_factory=dict)
 
-    def add_action(self, action: Action) -> None:
+    def add_action(self, action: ActionRow) -> None:
         """Add one action of plan_on_day (annotated with status_on and the flags)."""
         self.add(
             {
@@ -267,7 +277,7 @@ class Counts:
         return [(status, self.of(status)) for status in STATUS_ORDER]
 
 
-def headline_counts(actions: list[Action]) -> Counts:
+def headline_counts(actions: list[ActionRow]) -> Counts:
     """The plan's figures, from plan_on_day's rows."""
     counts = Counts()
     for action in actions:
@@ -283,7 +293,7 @@ class MatrixRow:
     counts: Counts
 
 
-def theme_matrix(actions: list[Action]) -> list[MatrixRow]:
+def theme_matrix(actions: list[ActionRow]) -> list[MatrixRow]:
     """Themes x status, in the plan's order; a sub-theme's actions count in its theme's row.
 
     From plan_on_day's rows (theme and parent fetched with them). Rolled up so that each
@@ -315,12 +325,12 @@ def theme_matrix(actions: list[Action]) -> list[MatrixRow]:
     return result
 
 
-def lead_matrix(actions: list[Action]) -> list[MatrixRow]:
+def lead_matrix(actions: list[ActionRow]) -> list[MatrixRow]:
     """Lead parties x status, from plan_on_day's rows (leads prefetched): an action led by
     two parties counts once for each; one with no lead recorded counts in a row of its own."""
     rows: dict = {}
     for action in actions:
-        leads = list(action.leads.all())
+        leads = action.leads
         for lead in leads:
             if lead.organisation_id:
                 key = (lead.organisation.short_name, f"org:{lead.organisation_id}")

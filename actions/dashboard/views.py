@@ -276,8 +276,8 @@ def _board_report_context(request):
         overdue=reporting.overdue_in(actions),
         exceptions=reporting.exceptions_in(actions),
         slips=reporting.slips(user, agreement, as_of, since=since),
-        at_risk=list(reporting.at_risk_actions(user, agreement, as_of)),
-        completed=list(reporting.completed_since(user, agreement, as_of, since)),
+        at_risk=reporting.at_risk_in(actions),
+        completed=reporting.completed_in(actions, since),
         report_query=_query(
             agreement=agreement.pk,
             as_of=as_of.isoformat(),
