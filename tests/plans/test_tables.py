@@ -583,3 +583,35 @@ def test_the_confirmation_loads_once_and_only_what_was_previewed(
     assert "This is not the file you previewed" in html.unescape(again.content.decode())
     assert _changed_tables(after, _ours(_tables())) == []
     assert loaded_plan() == fixture_plan()
+
+
+def test_tables_under_theme_headings_take_their_theme_from_the_heading(
+    client, scb_governance, scb_coordinator
+):
+    """A sheet of several tables, one under another, each under its theme's heading and with
+    its own header row: the heading is each row's theme as written."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan 2017-18"
+    blocks = [
+        ("Prevent", "Review the Prevent Action Plan"),
+        ("Harm Reduction – Hate Crime", "Review the Hate Incident arrangements"),
+    ]
+    for theme, action in blocks:
+        sheet.append([theme])
+        sheet.append(["Action", "Lead", "Timescale"])
+        sheet.append([action, "WCC PH", "June 2017"])
+        sheet.append([])
+    out = io.BytesIO()
+    workbook.save(out)
+    client.force_login(scb_coordinator)
+    location = upload(client, scb_governance, out.getvalue(), "plan-2017-18.xlsx")["Location"]
+
+    page = map_and_preview(client, scb_governance, location, corrections={}).content.decode()
+    confirm(client, scb_governance, page)
+
+    actions = Action.objects.filter(agreement__board=scb_governance).order_by("position")
+    assert [(a.reference, a.theme.key, a.theme_as_written) for a in actions] == [
+        ("A1", "prevent", "Prevent"),
+        ("A2", "hate-crime", "Harm Reduction – Hate Crime"),
+    ]
