@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from governance.text import clean_text
 
-from .models import Status
+from .rows import ActionRow
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,7 +50,7 @@ def headers(as_of: datetime.date) -> list[str]:
     return names
 
 
-def row_values(action) -> list:
+def row_values(action: ActionRow) -> list:
     """One action of ActionFilter.qs as a row; dates stay dates for the workbook."""
     values = [
         action.plan_label,
@@ -60,7 +60,7 @@ def row_values(action) -> list:
         action.timescale,
         action.due_on,
         action.leads_as_written,
-        Status(action.status_on).label,
+        action.status_on_label,
         "Yes" if action.is_overdue else "No",
         action.last_update_on,
         action.latest_update_author,
@@ -93,7 +93,7 @@ def _csv_lines(queryset, as_of):
     yield "\ufeff"
     yield writer.writerow(headers(as_of))
     for action in queryset.iterator(chunk_size=500):
-        yield writer.writerow([csv_safe(v) for v in row_values(action)])
+        yield writer.writerow([csv_safe(v) for v in row_values(ActionRow.of(action))])
 
 
 def csv_response(queryset, *, as_of: datetime.date, filename: str) -> StreamingHttpResponse:
@@ -127,7 +127,7 @@ def xlsx_response(queryset, *, as_of: datetime.date, filename: str) -> HttpRespo
         header_cells.append(cell)
     sheet.append(header_cells)
     for action in queryset.iterator(chunk_size=500):
-        sheet.append([_xlsx_cell(sheet, value) for value in row_values(action)])
+        sheet.append([_xlsx_cell(sheet, value) for value in row_values(ActionRow.of(action))])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

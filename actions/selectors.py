@@ -20,6 +20,7 @@ from governance.services import partnership_lines
 
 from .models import Action, ActionLead, DueDateMove, ProgressUpdate, user_display_name
 from .reporting import theme_descendant_ids
+from .rows import ActionRow
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
 # counts writes (it changes with every progress update, which is shown on its own).
@@ -119,18 +120,21 @@ def themes_for(user):
     return access_for(user).within(themes, "board_id")
 
 
-def decorate_rows(actions, user) -> list[Action]:
-    """Attach the one thing a row shows that depends on the reader: may they update it.
-    `actions` must come from ActionQuerySet.rows() (leads prefetched: no query per row)."""
-    rows = []
-    for action in actions:
-        # A superseded year is the record of that year: its open actions were carried
-        # forward or closed at roll-over, so the list does not offer to update them.
-        action.user_can_update = action.plan_status != Agreement.Status.SUPERSEDED and (
-            can_update(user, action, lead_rows=list(action.leads.all()))
-        )
-        rows.append(action)
-    return rows
+def may_update_row(user, action) -> bool:
+    """May the reader record progress on this row's action? (A superseded year is the record
+    of that year: its open actions were carried forward or closed at roll-over, so nothing
+    offers to update them.) `action` from ActionQuerySet.rows(): leads prefetched."""
+    return action.plan_status != Agreement.Status.SUPERSEDED and can_update(
+        user, action, lead_rows=list(action.leads.all())
+    )
+
+
+def rows_for(actions, user) -> list[ActionRow]:
+    """The typed rows of ActionQuerySet.rows() actions, with the one thing a row shows that
+    depends on the reader: may they update it. No query per row."""
+    return [
+        ActionRow.of(action, user_can_update=may_update_row(user, action)) for action in actions
+    ]
 
 
 @dataclass
@@ -196,7 +200,7 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
     action.visible_carries_forward = (
         previous if previous is not None and visible.filter(pk=previous.pk).exists() else None
     )
-    decorate_rows([action], user)
+    action.user_can_update = may_update_row(user, action)
     return action
 
 

@@ -28,10 +28,10 @@ from ..selectors import (
     Scope,
     action_for_page,
     action_timeline,
-    decorate_rows,
     group_by_agreement_and_theme,
     latest_update,
     my_actions_scope,
+    rows_for,
     themes_for,
 )
 from ..selectors import my_actions as my_actions_queryset
@@ -65,7 +65,7 @@ def my_actions(request):
         request.user, as_of=as_of, status=status or "", theme=theme, every_plan=every_plan
     )
     page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = decorate_rows(page_obj.object_list, request.user)
+    rows = rows_for(page_obj.object_list, request.user)
     other_params = request.GET.copy()
     other_params.pop("page", None)
     response = render(
@@ -213,7 +213,7 @@ def _is_inline(request, action) -> bool:
 
 
 def _updated_row(request, action, confirmation, list_url):
-    row = decorate_rows(Action.objects.filter(pk=action.pk).rows(today()), request.user)[0]
+    row = rows_for(Action.objects.filter(pk=action.pk).rows(today()), request.user)[0]
     response = render(
         request,
         "actions/my_actions.html#updated_row",

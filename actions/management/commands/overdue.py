@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from actions import reporting
 from actions.exports import csv_safe
 from actions.models import Action
+from actions.rows import ActionRow, action_rows
 from csa.models import Agreement
 from governance.access import Reader
 from governance.clock import today
@@ -92,7 +93,7 @@ class Command(BaseCommand):
             .filter(is_overdue=True)
             .order_by("agreement__board__name", "agreement__period_start", "due_on", "position")
         )
-        rows = [_row(action) for action in actions]
+        rows = [_row(action) for action in action_rows(actions)]
         if output_format == "json":
             self.stdout.write(json.dumps(rows, indent=2))
         elif output_format == "csv":
@@ -118,8 +119,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{cells}  {row['description'][:60]}")
 
 
-def _row(action) -> dict:
-    """One row of ActionQuerySet.rows, as the command writes it."""
+def _row(action: ActionRow) -> dict:
+    """One row, as the command writes it."""
     return {
         "agreement": f"{action.board.short_name}:{action.list_label}",
         "reference": action.reference,
