@@ -64,14 +64,18 @@ class TableMappingForm(GovukForm, forms.Form):
     )
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, data=None, *, tables, columns, themes, leads, parties, initial=None):
-        """`columns`, `themes` and `leads` ({normal text: proposal}) are those in effect, with
-        what is proposed for each; `leads` only those not found by name."""
+    def __init__(
+        self, data=None, *, tables, columns, themes, leads, parties, matched=(), initial=None
+    ):
+        """`columns`, `themes` and `leads` are those in effect, with what is proposed for
+        each; `leads` those not found by name, `matched` those found, with their party (to
+        change, when the name misleads)."""
         super().__init__(data, initial=initial)
         self.tables = tables
         self.column_list = mapping.columns_of(tables)
         self.theme_list = themes
         self.lead_list = leads
+        self.matched_list = list(matched)
         self.fields["seen"].initial = columns_signature(columns)
         for column in self.column_list:
             where = ", ".join(f"table {n}" for n in column.tables)
@@ -102,6 +106,16 @@ class TableMappingForm(GovukForm, forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
 
+        for text, party in self.matched_list:
+            self.fields[mapping.field_key("lead", text)] = forms.MultipleChoiceField(
+                label=f"Who is “{text}”?",
+                help_text=f"Found by name: {party.label}.",
+                choices=lead_choices,
+                initial=[party.value],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
     def column_fields(self):
         return [
             (column, self[mapping.field_key("column", column.header)])
@@ -113,6 +127,9 @@ class TableMappingForm(GovukForm, forms.Form):
 
     def lead_fields(self):
         return [self[mapping.field_key("lead", text)] for text, _ in self.lead_list]
+
+    def matched_fields(self):
+        return [self[mapping.field_key("lead", text)] for text, _ in self.matched_list]
 
     def chosen_columns(self) -> dict[str, str] | None:
         """The columns as posted, when every one is a role; None otherwise."""
@@ -140,6 +157,12 @@ class TableMappingForm(GovukForm, forms.Form):
         for text, _ in self.lead_list:
             said = data.get(mapping.field_key("lead", text)) or []
             if said:
+                leads[mapping.normal(text)] = list(said)
+        for text, party in self.matched_list:
+            # Kept only when it is not what the name says: next year's file is asked again
+            # only about what the coordinator had to say.
+            said = data.get(mapping.field_key("lead", text)) or []
+            if said and set(said) != {party.value}:
                 leads[mapping.normal(text)] = list(said)
         return Choices(
             year=data["year"],

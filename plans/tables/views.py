@@ -117,6 +117,7 @@ def _mapping_form(request, board, tables, pending, data=None):
         themes=[(t, proposed_themes[mapping.normal(t)], theme_choices) for t in texts],
         leads=[(lead_texts[key], said) for key, said in asked.items()],
         parties=parties,
+        matched=[(lead_texts[key], party) for key, party in matched.items()],
         initial={"year": year} if year else None,
     )
     context = {

@@ -3,6 +3,7 @@ workbook built here from the real Worcestershire 2017-18 action plan (Appendix A
 agreement) come out as the shipped fixture does; a bad table is refused by row and column and
 writes nothing; the mapping is remembered for the partnership's next file."""
 
+import html
 import io
 import json
 from pathlib import Path
@@ -252,7 +253,6 @@ CORRECTIONS = {
 def map_and_preview(client, board, location, corrections=CORRECTIONS):
     """Post the mapping page as proposed, with `corrections` ({label: value}); when a column
     changed, the page is redrawn for the new columns and posted again."""
-    import html
 
     page = html.unescape(client.get(location).content.decode())
     response = None
@@ -350,7 +350,6 @@ def _refused(client, board, data, name, corrections=CORRECTIONS):
     location = upload(client, board, data, name)["Location"]
     before = _ours(_tables())
     response = map_and_preview(client, board, location, corrections)
-    import html
 
     page = html.unescape(response.content.decode())
     assert response.status_code == 400, page[:3000]
@@ -432,7 +431,6 @@ def test_two_tables_with_clashing_references_are_refused(client, scb_governance,
 def test_a_file_that_is_not_a_plan_is_refused_storing_nothing(
     client, scb_governance, scb_coordinator, data, name, message
 ):
-    import html
 
     client.force_login(scb_coordinator)
     before = _tables()
@@ -445,7 +443,6 @@ def test_a_file_that_is_not_a_plan_is_refused_storing_nothing(
 def test_a_sheet_past_the_spreadsheet_bounds_is_refused_by_its_place(
     client, scb_governance, scb_coordinator
 ):
-    import html
 
     workbook = Workbook()
     sheet = workbook.active
@@ -536,7 +533,6 @@ def test_a_table_moving_an_adopted_plan_s_deadline_is_refused_by_row_and_column(
 ):
     """Every rule of a year's file holds for a table: the 2017-18 plan is loaded (and
     superseded), so a table that moves A1's deadline is refused at A1's timescale."""
-    import html
 
     client.force_login(coordinator)
     data = word_file()
@@ -561,7 +557,6 @@ def test_a_table_moving_an_adopted_plan_s_deadline_is_refused_by_row_and_column(
 def test_the_confirmation_loads_once_and_only_what_was_previewed(
     client, scb_governance, scb_coordinator
 ):
-    import html
 
     client.force_login(scb_coordinator)
     location = upload(client, scb_governance, word_file(), "csa-2017-18.docx")["Location"]
@@ -615,3 +610,27 @@ def test_tables_under_theme_headings_take_their_theme_from_the_heading(
         ("A1", "prevent", "Prevent"),
         ("A2", "hate-crime", "Harm Reduction – Hate Crime"),
     ]
+
+
+def test_a_lead_found_by_name_can_be_changed(client, scb_governance, scb_coordinator):
+    """A name can mislead: the coordinator changes who a lead found by name is, and that is
+    remembered for the next file."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Theme", "Action", "Lead", "Timescale"])
+    sheet.append(["Prevent", "Review the Prevent Action Plan", "PSG", "June 2017"])
+    out = io.BytesIO()
+    workbook.save(out)
+    client.force_login(scb_coordinator)
+    location = upload(client, scb_governance, out.getvalue(), "plan-2017-18.xlsx")["Location"]
+    assert "Found by name: PSG (Worcestershire Prevent Strategy Group)." in html.unescape(
+        client.get(location).content.decode()
+    )
+
+    change = {"Who is “PSG”?": ["organisation:WCC PH"]}
+    page = map_and_preview(client, scb_governance, location, corrections=change)
+    confirm(client, scb_governance, page.content.decode())
+
+    action = Action.objects.get(agreement__board=scb_governance, reference="A1")
+    assert [lead.party.short_name for lead in action.leads.all()] == ["WCC PH"]
+    assert TableMapping.objects.get(board=scb_governance).leads == {"psg": ["organisation:WCC PH"]}
