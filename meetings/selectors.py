@@ -11,6 +11,8 @@ from django.http import Http404
 from actions.models import CLOSED_STATUSES, Action, ActionLead, ProgressUpdate, Status
 from actions.partners import organisations_of, people_of
 from actions.rounds import round_marks
+from actions.rows import ActionRow
+from actions.rows import action_rows as typed_rows
 from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for, can_manage_body, can_view_body_data
@@ -36,9 +38,9 @@ def get_organisation_for_user(user, pk) -> Organisation:
     return organisation
 
 
-def action_rows(queryset, user, as_of: datetime.date) -> list:
-    """The visible actions of `queryset` as rows on a day (ActionQuerySet.rows), in plan order."""
-    return list(queryset.visible_to(user).rows(as_of).order_by("position", "reference"))
+def action_rows(queryset, user, as_of: datetime.date) -> list[ActionRow]:
+    """The visible actions of `queryset` as rows on a day (actions.rows), in plan order."""
+    return typed_rows(queryset.visible_to(user).rows(as_of).order_by("position", "reference"))
 
 
 @dataclass

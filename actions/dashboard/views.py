@@ -26,6 +26,7 @@ from ..forms import ProgressFileForm
 from ..models import Action, today
 from ..paging import OpenEndedPaginator
 from ..rounds import round_marks
+from ..rows import action_rows
 from ..spreadsheet import services as upload_services
 from . import charts
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
@@ -190,7 +191,7 @@ def action_list(request):
         page = paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             page_obj=page,
-            actions=SimpleLazyObject(lambda: list(page.object_list)),
+            actions=SimpleLazyObject(lambda: action_rows(page.object_list)),
             as_of=as_of,
             agreement=agreement,
             is_today=as_of == today(),
