@@ -17,7 +17,7 @@ PYTEST_ARGS ?= -n auto
 # The Makefile is the developer's entry point: development settings unless told otherwise.
 export DEBUG ?= 1
 
-.PHONY: help install run serve migrate load test test-sqlite test-postgres lint browser-deps bench clean
+.PHONY: help install run serve migrate load test test-sqlite test-postgres lint browser-deps wrk-deps bench clean
 
 help:
 	@echo "make run    install, migrate, load the Worcestershire and Watford plans, the fictional"
@@ -71,6 +71,12 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The benchmark's load comes from wrk (bench/load.py), Debian's package, installed as above.
+wrk-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the benchmark's load..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 test-sqlite: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -81,7 +87,7 @@ test: lint test-sqlite test-postgres
 
 # BASELINE=REF compares with another commit than bench.run's default (none: skip);
 # BENCH_ARGS passes anything else, e.g. BENCH_ARGS="--database postgres --reuse".
-bench: install
+bench: install wrk-deps
 	$(PY) -m bench.run --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE)) $(BENCH_ARGS)
 
 clean:

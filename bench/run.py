@@ -384,6 +384,25 @@ def measure(
     }
 
 
+def context_only(*, partnership: int = 1, action: int | None = None) -> dict:
+    """What `measure` returns but the pages: the context, load paths and sessions."""
+    from django.test import Client
+
+    context = _context(partnership, action)
+    sessions = {}
+    for role, user in context["users"].items():
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies["sessionid"].value
+    return {
+        "method": "context only (--context-only): no page measured",
+        "pages": {},
+        "load_paths": _load_paths(context),
+        "context": {k: v for k, v in context.items() if k != "users"},
+        "sessions": sessions,
+    }
+
+
 def _load_paths(context) -> dict:
     """The URLs the throughput run loads: the chair's dashboard, the officer's update forms."""
     from django.urls import NoReverseMatch, reverse
@@ -610,11 +629,13 @@ class _Server:
         return errors
 
 
-def _start_gunicorn(database_url: str, tree: Path = ROOT) -> _Server:
-    """gunicorn, 2 sync workers, 127.0.0.1 only, running the code of `tree` (cwd and path)."""
+def _start_gunicorn(database_url: str, tree: Path = ROOT, env: dict | None = None) -> _Server:
+    """gunicorn, 2 sync workers, 127.0.0.1 only, running the code of `tree` (cwd and path);
+    `env` adds settings (bench/load.py: PAGE_CACHE_SECONDS=0, every page worked out afresh)."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     port = _free_port()
-    env = {**_django_env(database_url), "PYTHONPATH": str(tree), "LOG_LEVEL": "ERROR"}
+    env = {**_django_env(database_url), "PYTHONPATH": str(tree), "LOG_LEVEL": "ERROR",
+           **(env or {})}  # fmt: skip
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by _Server.stop
         prefix="bench-gunicorn-", suffix=".log", delete=False
     )
@@ -920,7 +941,9 @@ def prepare(database: str, label: str, scale: str, args, *, tree: Path = ROOT,
             _cache_path(database, label, scale).unlink(missing_ok=True)
         url = _fresh_database(database, scale, label)
         print(f"[{database}] {label} {scale}: generating and measuring...", flush=True)
-        result = _call_worker(tree, scale, url, args)
+        # bench.load's quick test: the data, the context and sessions, no page timed.
+        extra = ["--context-only"] if getattr(args, "context_only", False) else []
+        result = _call_worker(tree, scale, url, args, extra)
         result["server"] = _server(database)
         if commit:
             result["commit"] = commit
@@ -1045,7 +1068,12 @@ def worker(args):
             # What autovacuum (PostgreSQL) or the application's maintenance (SQLite) would do.
             cursor.execute("ANALYZE")
         timings["analyze_s"] = round(time.perf_counter() - started, 1)
-    measured = measure(repeat=args.repeat, warmup=1 if args.repeat < 5 else 2, action=args.action)
+    if args.context_only:
+        measured = context_only(action=args.action)
+    else:
+        measured = measure(
+            repeat=args.repeat, warmup=1 if args.repeat < 5 else 2, action=args.action
+        )
     result = {
         "scale": args.worker,
         "partnerships": partnerships,
@@ -1186,6 +1214,7 @@ def main(argv=None):
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--action", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--context-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--partial", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--throwaway", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)  # fmt: skip
