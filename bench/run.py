@@ -1016,6 +1016,16 @@ def run_database(database: str, scale: str, args) -> dict:
         else:
             load = {"skipped": "--no-throughput"}
         entry["versus"] = versus.versus_entry(baseline, load, entry["split"], other, args)
+    if database == "postgres" and args.wrk:
+        from bench import load as wrk_load
+
+        print(f"[{database}] {other}: wrk, pages worked out afresh and the mixed load...",
+              flush=True)  # fmt: skip
+        entry["wrk"] = wrk_load.measure(
+            measured[other], baseline, scale=other, duration=args.wrk_duration,
+            rounds=args.rounds, viewers=args.viewers, update_interval=args.update_interval,
+            warmup=1 if args.quick else 3,
+        )  # fmt: skip
     for m in measured.values():  # sign-in sessions and the database's address: not results
         m.pop("database_url")
         m["measure"].pop("sessions")
@@ -1170,6 +1180,9 @@ def render_markdown(results: dict) -> str:
         from bench import versus
 
         lines += versus.markdown(entry, database)
+        from bench import load as wrk_load
+
+        lines += wrk_load.markdown(entry.get("wrk"), results.get("baseline") or "baseline")
         lines.append("")
     return "\n".join(lines)
 
@@ -1209,6 +1222,20 @@ def main(argv=None):
         help="reuse the databases (and their worker JSON in /tmp/csa-bench) of "
         "an earlier run instead of generating them again",
     )
+    parser.add_argument(
+        "--no-wrk",
+        dest="wrk",
+        action="store_false",
+        help="skip the wrk loads (bench/load.py: pages afresh and the mixed load)",
+    )
+    parser.add_argument("--wrk-duration", type=float, default=15, help="seconds of a wrk run")
+    parser.add_argument("--viewers", type=int, default=50, help="viewers of the mixed load")
+    parser.add_argument(
+        "--update-interval",
+        type=float,
+        default=1.0,
+        help="seconds between progress updates recorded during the mixed load",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -1220,6 +1247,7 @@ def main(argv=None):
     args = parser.parse_args(argv)  # fmt: skip
     if args.quick:
         args.repeat = min(args.repeat, 3)
+        args.wrk_duration = min(args.wrk_duration, 3)
     args.rounds, args.growth_rounds = max(1, args.rounds), max(1, args.growth_rounds)
     if args.worker:
         return worker(args)
@@ -1288,6 +1316,9 @@ def _via_throwaway_postgres(args) -> dict:
     ]  # fmt: skip
     command += ["--baseline", args.baseline, "--rounds", str(args.rounds),
                 "--growth-rounds", str(args.growth_rounds)]  # fmt: skip
+    command += ["--wrk-duration", str(args.wrk_duration), "--viewers", str(args.viewers),
+                "--update-interval", str(args.update_interval)]  # fmt: skip
+    command += [] if args.wrk else ["--no-wrk"]
     command += ([] if args.throughput else ["--no-throughput"]) + (
         ["--quick"] if args.quick else []
     )
