@@ -2,12 +2,21 @@
 reflow (WCAG 1.4.10): tables of actions become stacked rows, selects fit their column, and
 the page never scrolls sideways. axe checks each page at that width."""
 
+import collections
+from urllib.parse import unquote, urlsplit
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 
 from csa.models import Agreement
+from tests.test_every_page import Walk, _demo_accounts, _signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PHONE = 320
+SITE = "http://testserver"  # the walk's host: its pages' links are relative to it
+STATIC_PREFIX = "/" + settings.STATIC_URL.strip("/") + "/"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 # The width of a select's longest choice in its own font, and the room for text inside it
 # (its width less the padding and the arrow).
@@ -82,3 +91,88 @@ def test_selects_show_their_whole_choice(live_server, page, sign_in, chair, asse
         line_height = float(hint.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
         assert hint.bounding_box()["height"] < 2 * line_height, url
     assert_accessible(page)
+
+
+# The elements that reach past the right edge, innermost first, to say what scrolls.
+TOO_WIDE = """() => {
+  const edge = window.innerWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width && box.right > edge + 1 && !e.closest(".app-table-scroll *");
+  });
+  return wide.filter((e) => !wide.some((o) => o !== e && e.contains(o))).slice(0, 3).map(
+    (e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
+      + ` (${Math.round(e.getBoundingClientRect().right)}px)`
+  );
+}"""
+
+
+WIDTH_AND_HEADINGS = (
+    "[document.documentElement.scrollWidth, document.querySelectorAll('h1').length]"
+)
+
+
+class _Served:
+    """The test client of an account, keeping each HTML page it was served (the walk's)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.pages: list[tuple[str, bytes]] = []
+
+    def get(self, url):
+        response = self.client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            self.pages.append((url, response.content))
+        return response
+
+
+@pytest.mark.django_db
+def test_no_page_of_the_every_page_walk_scrolls_sideways_at_320px(shipped_data, browser):
+    """Every HTML page that the every-page walk (tests/test_every_page.py) reaches, as every
+    demo account (officers, chairs, coordinators, the administrator), drawn at 320 px by
+    Chromium: none is wider than the screen (WCAG 1.4.10). The walk gets the pages through
+    the test client as the account; Chromium is given each page as it was served, at its own
+    address, with the real stylesheets and scripts. Each role draws an address once."""
+    walk = Walk()
+    context = browser.new_context(viewport={"width": PHONE, "height": 640})
+    page = context.new_page()
+    drawn = {"body": b""}  # the page being drawn, as it was served
+    missing = set()
+
+    def as_served(route):
+        if route.request.is_navigation_request():
+            route.fulfill(body=drawn["body"], content_type="text/html; charset=utf-8")
+            return
+        # A stylesheet, script or image, from the project's static folders.
+        path = unquote(urlsplit(route.request.url).path)
+        found = path.startswith(STATIC_PREFIX) and finders.find(path[len(STATIC_PREFIX) :])
+        if found:
+            route.fulfill(path=found)
+        else:
+            missing.add(path)
+            route.fulfill(status=404)
+
+    page.route(f"{SITE}/**", as_served)
+    drawn_by_role, too_wide = collections.Counter(), []
+    checked = collections.defaultdict(set)  # role: the addresses drawn as an account of it
+    for username, role in _demo_accounts():
+        served = _Served(_signed_in(username))
+        walk.account(served, username, role)
+        for url, body in served.pages:
+            if url in checked[role]:
+                continue
+            checked[role].add(url)
+            drawn["body"] = body
+            page.goto(f"{SITE}{url}")
+            drawn_by_role[role] += 1
+            width, headings = page.evaluate(WIDTH_AND_HEADINGS)
+            assert headings, f"{url} as {username} was not drawn: it has no <h1>"
+            if width > PHONE:
+                too_wide.append(f"{url} as {username}: {width}px, {page.evaluate(TOO_WIDE)}")
+    context.close()
+    print(f"\nPages drawn at {PHONE}px, by role: {dict(drawn_by_role)}")
+    assert not walk.failures, "\n".join(walk.failures)
+    assert not missing, f"not in the static folders: {missing}"
+    assert set(drawn_by_role) == {"officer", "chair", "coordinator or administrator"}
+    assert sum(drawn_by_role.values()) > 300, "the walk reached too little to say anything"
+    assert not too_wide, f"{len(too_wide)} pages scroll sideways:\n" + "\n".join(too_wide)

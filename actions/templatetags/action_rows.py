@@ -1,0 +1,151 @@
+"""The pieces drawn on every row of the busiest pages (the dashboard, the list of actions, the
+action page and the board report): a status tag, the computed RAG, the flags, the latest
+update. Each is written once here, with format_html, and used by every template that draws
+it (`{% load action_rows %}`).
+
+They were templates included per row: in the Django template language an {% include %} in a
+loop builds a context and renders a template for every row, which was a large part of a page
+worked out afresh (issue 25). A tag costs one function call and escapes what it is given.
+
+They read a row by the names of ActionQuerySet.rows() (status_on, status_on_label, rag,
+is_overdue, days_overdue, last_update_on, latest_update_author, latest_note...), never
+through a relation, so that they work on whatever object carries those names.
+"""
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import date as format_date
+from django.template.defaultfilters import urlencode
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from actions.models import Rag
+
+register = template.Library()
+
+# An action's number that no action has, reversed once in its place (see action_url).
+_PLACEHOLDER = 2_147_483_647
+_action_paths: dict[tuple, str] = {}
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+@register.simple_tag
+def status_tag(status, label):
+    """A status as a GOV.UK tag: the word is always written, the colour only helps (the
+    colours per status are in static/css/app.css)."""
+    return format_html('<strong class="govuk-tag app-tag--{}">{}</strong>', status, label)
+
+
+@register.simple_tag
+def rag_tag(rag):
+    """The computed RAG (Action.rag): always the word, with a border pattern as well as a
+    colour (app.css), and "(computed)" for a screen reader."""
+    rag = Rag(rag)
+    return format_html(
+        '<strong class="govuk-tag app-rag app-rag--{0}" data-rag="{0}">{1}'
+        '<span class="govuk-visually-hidden"> (computed)</span></strong>',
+        rag.value,
+        rag.label,
+    )
+
+
+@register.simple_tag
+def flags(action, with_days=False):
+    """The flags of a row as tags, the same on every page: Overdue (by how many days, with
+    `with_days`), Due soon, Stale."""
+    tags = []
+    if action.is_overdue:
+        days = action.days_overdue if with_days else None
+        tags.append(("red", f"Overdue by {_days(days)}" if days else "Overdue"))
+    if action.is_due_soon:
+        tags.append(("yellow", "Due soon"))
+    if action.is_stale:
+        tags.append(("grey", "Stale"))
+    return format_html_join("\n", '<strong class="govuk-tag govuk-tag--{}">{}</strong>', tags)
+
+
+@register.simple_tag
+def latest_update(action, words):
+    """The latest update on or before the row's day: its date, its author, the first `words`
+    words of its note; "No update" when there is none."""
+    if not action.last_update_on:
+        return "No update"
+    author = action.latest_update_author
+    note = action.latest_note
+    return format_html(
+        "{}{}{}",
+        format_date(action.last_update_on, "j M Y"),
+        f", {author}" if author else "",
+        format_html(
+            '<br><span class="govuk-body-s">{}</span>', Truncator(note).words(words, truncate=" …")
+        )
+        if note
+        else "",
+    )
+
+
+@register.simple_tag
+def overdue_days(action):
+    """ "N days overdue" under a due date, for an overdue row that knows by how much."""
+    if action.is_overdue and action.days_overdue:
+        return format_html("<br><strong>{} overdue</strong>", _days(action.days_overdue))
+    return ""
+
+
+@register.simple_tag
+def action_url(pk):
+    """The action page's address, as {% url 'actions:action_detail' pk %} gives it, in the
+    partnership's address the page is drawn in. A reverse() per row was a large part of a
+    list's rendering: the address is reversed once (per URLconf), past the script prefix
+    (which says the partnership, governance.middleware), and the number put in per row."""
+    key = (settings.ROOT_URLCONF, get_urlconf())
+    path = _action_paths.get(key)
+    prefix = get_script_prefix()
+    if path is None:
+        path = reverse("actions:action_detail", args=[_PLACEHOLDER])[len(prefix) :]
+        _action_paths[key] = path
+    return prefix + path.replace(str(_PLACEHOLDER), str(int(pk)))
+
+
+_COUNT_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+_COUNT_LINK = '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>'
+
+
+@register.simple_tag
+def matrix_counts(row, list_url, base_query):
+    """The count cells of a row of a "by status" matrix (reporting.MatrixRow: a theme or a
+    lead): one per status, then overdue (in bold) and the total, each a link to the list
+    filtered on the row (and the status, or overdue) when the row can be filtered on. The
+    link's hidden words say what the figure counts ("at risk: WCC PH"). A row has a dozen
+    cells and a matrix dozens of rows: drawn in the template, they were most of the
+    dashboard's template nodes."""
+    label = row.label
+    filtered = f"{list_url}?{base_query}&{row.filter_name}={urlencode(row.filter_value)}"
+    linked = bool(row.filter_value and list_url)
+    cells = []
+    for status, count in row.counts.status_rows():
+        figure = localize(count)
+        if count and linked:
+            hidden = f"{status.label.lower()}: {label}"
+            figure = format_html(_COUNT_LINK, f"{filtered}&status={status.value}", figure, hidden)
+        cells.append((figure,))
+    overdue = row.counts.overdue
+    figure = localize(overdue)
+    if overdue and linked:
+        figure = format_html(
+            _COUNT_LINK,
+            f"{filtered}&flag=overdue",
+            format_html("<strong>{}</strong>", figure),
+            f"overdue: {label}",
+        )
+    cells.append((figure,))
+    total = localize(row.counts.total)
+    if linked:
+        total = format_html(_COUNT_LINK, filtered, total, f"in all: {label}")
+    cells.append((total,))
+    return format_html_join("", _COUNT_CELL, cells)
