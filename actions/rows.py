@@ -24,9 +24,11 @@ from .models import Action, ProgressUpdate, Rag, Status, user_display_name
 @dataclass(frozen=True, slots=True)
 class ActionRow:
     pk: int
+    version: int  # what a spreadsheet round trip checks against (actions.spreadsheet)
     reference: str
     position: int
     description: str
+    target: str
     # Where it belongs (fetched with the row by rows(): no query to read them).
     agreement: object  # csa.models.Agreement, or None for an action arising outside a plan
     agreement_id: int | None
@@ -69,9 +71,11 @@ class ActionRow:
         latest = action.latest_update_list[0] if action.latest_update_list else None
         return cls(
             pk=action.pk,
+            version=action.version,
             reference=action.reference,
             position=action.position,
             description=action.description,
+            target=action.target,
             agreement=action.agreement,
             agreement_id=action.agreement_id,
             board=action.board,

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.rows import ActionRow, action_rows
 from actions.selectors import overseen_actions
 from csa.models import Agreement
 from governance.access import access_for
@@ -68,11 +69,11 @@ def current_plans_of(user, day: datetime.date):
     return Agreement.objects.current_ids_for(boards, day)
 
 
-def digest_actions(user, day: datetime.date) -> list[Action]:
+def digest_actions(user, day: datetime.date) -> list[ActionRow]:
     """The actions to chase `user` about on `day`: those they lead in their partnerships'
     current plans that are overdue, due soon or stale on that day (the read model's flags),
     in plan order."""
-    return list(
+    return action_rows(
         Action.objects.visible_to(user)
         .led_by_user(user)
         .filter(agreement_id__in=current_plans_of(user, day))
@@ -195,17 +196,18 @@ def preference_by_token(token: str) -> ReminderPreference | None:
     )
 
 
-def feed_actions(user, day: datetime.date):
+def feed_actions(user, day: datetime.date) -> list[ActionRow]:
     """The actions in a person's feed: those they lead and may see, with a due date, in their
     partnerships' current plans on `day` (current_plans_of, as My actions and the daily
     reminder read them: not a superseded year, not a draft), with their status on `day`."""
-    return (
+    actions = (
         Action.objects.visible_to(user)
         .led_by_user(user)
         .filter(agreement_id__in=current_plans_of(user, day), due_date__isnull=False)
         .rows(day)
         .order_by("due_date", "reference")
     )
+    return action_rows(actions)
 
 
 def partnership_feed_boards(user):
@@ -218,8 +220,8 @@ def partnership_feed_boards(user):
     )
 
 
-def partnership_feed_actions(user, board, day: datetime.date):
-    return (
+def partnership_feed_actions(user, board, day: datetime.date) -> list[ActionRow]:
+    return action_rows(
         Action.objects.visible_to(user)
         .filter(agreement__board=board, due_date__isnull=False)
         .exclude(agreement__status=Agreement.Status.DRAFT)

@@ -93,7 +93,7 @@ def send_claim(
                 email=user.email,
                 subject=subject[:300],
             )
-            claim.actions.set(actions)
+            claim.actions.set([action.pk for action in actions])
             return claim
     except IntegrityError:
         pass
@@ -110,7 +110,7 @@ def send_claim(
         ):
             return None
         claim = _same_email(user=user, kind=kind, day=day, update_round=update_round).get()
-        claim.actions.set(actions)
+        claim.actions.set([action.pk for action in actions])
         claim.subject, claim.email = subject[:300], user.email
         claim.save(update_fields=["subject", "email"])
         return claim
@@ -136,8 +136,6 @@ def _claim_and_send(*, user, kind, day, subject, actions, template, context, upd
     """'sent', 'failed' or 'skipped' (someone else's to send)."""
     # A meeting's title as minuted may hold runs of spaces: a subject line never does.
     subject = " ".join(subject.split())
-    for action in actions:
-        action.update_url = mail.update_url(action)
     claim = send_claim(
         user=user,
         kind=kind,

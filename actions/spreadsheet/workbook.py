@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from governance.text import clean_text
 
 from ..models import Status
+from ..rows import action_rows
 from ..services import NOTE_MAX_LENGTH
 
 MB = 1024 * 1024
@@ -142,7 +143,7 @@ def write_workbook(actions, *, scope: str, scope_label: str) -> bytes:
         sheet.column_dimensions[letter].hidden = name in HIDDEN
         sheet.cell(row=1, column=i).font = bold
     count = 0
-    for action in actions:
+    for action in action_rows(actions):
         count += 1
         agreement = action.agreement
         values = [
