@@ -202,7 +202,10 @@ def test_a_long_shared_text_no_cell_shows_is_refused_all_the_same(client, office
 
 def test_a_long_text_outside_the_cells_is_refused_naming_its_part(client, officer_wcc_ph):
     client.force_login(officer_wcc_ph)
-    title = b"<dc:title>" + b"t" * 40_000 + b"</dc:title>"
+    # The namespace declared on the element: openpyxl declares it on the root or on each
+    # element, depending on whether lxml is installed (python-docx brings it).
+    title = b'<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">' + b"t" * 40_000
+    title += b"</dc:title>"
     data = rezip(
         filled(client, note="Fine.")[0],
         {
