@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.text import slugify
 
-from actions.models import Action
 from actions.partners import organisations_of
 from csa.models import Agreement, Theme, financial_year_label
 from governance.models import Body, Organisation
@@ -336,7 +335,6 @@ class Plan:
     records: list[dict]
     sources: dict[int, Source]  # record number (from 1) -> where it came from
     problems: list[tuple[str, str, str]]  # (place, column, message): the table's own
-    agreement_exists: bool = False
 
 
 ACTION_FIELDS = {
@@ -508,7 +506,7 @@ def build_plan(tables, choices: Choices, board: Body, parties: list[Party]) -> P
                         },
                     ),
                 )
-    return Plan(records, sources, problems, agreement_exists=exists)
+    return Plan(records, sources, problems)
 
 
 def _column(row: PlanRow, role: str) -> str:
@@ -572,8 +570,3 @@ def year_in(*texts: str) -> int | None:
         if match and (int(match[2]) - int(match[1][2:])) % 100 == 1:
             return int(match[1])
     return None
-
-
-def action_count(board: Body, year: int) -> int:
-    start, _ = period_of(year)
-    return Action.objects.filter(agreement__board=board, agreement__period_start=start).count()

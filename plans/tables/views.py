@@ -89,7 +89,7 @@ def _pending_tables(request, sha256):
     return pending, tables
 
 
-def _mapping_form(request, board, tables, pending, data=None):
+def _mapping_form(board, tables, pending, data=None):
     """The form for the columns in effect: as posted, else remembered or guessed."""
     remembered = services.remembered_for(board)
     columns = mapping.proposed_columns(tables, remembered["columns"])
@@ -142,7 +142,7 @@ def table_mapping(request, sha256):
     except (plan_services.PendingLoadChangedError, TableFileError) as gone:
         return _upload_again(request, board, str(gone))
     data = request.POST.copy() if request.method == "POST" else None
-    form, columns, context = _mapping_form(request, board, tables, pending, data)
+    form, columns, context = _mapping_form(board, tables, pending, data)
     if data is None:
         return render(request, "plans/tables/mapping.html", context)
     if data.get("seen") != columns_signature(columns):
