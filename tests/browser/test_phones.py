@@ -3,12 +3,15 @@ reflow (WCAG 1.4.10): tables of actions become stacked rows, selects fit their c
 the page never scrolls sideways. axe checks each page at that width."""
 
 import collections
+import datetime
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from actions.models import Action, Status
+from actions.services import progress_update_create
 from csa.models import Agreement
 from tests.test_every_page import Walk, _demo_accounts, _signed_in
 
@@ -45,11 +48,27 @@ def test_no_page_scrolls_sideways_on_a_phone(
     live_server, page, sign_in, officer_wcc_ph, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 800})
+    # An exception: "on track" by the officer, overdue by the facts. The dashboard and the
+    # report then have their table of exceptions, which did not stack and was wider than a
+    # phone (issue 27).
+    overdue = Action.objects.filter(agreement__period_start="2018-04-01", reference="A1").get()
+    progress_update_create(
+        action=overdue,
+        author=officer_wcc_ph,
+        status=Status.ON_TRACK,
+        note="Going well: the last sessions are booked for May.",
+        date=datetime.date(2019, 3, 25),
+    )
     sign_in(officer_wcc_ph)
 
     for name, url in pages(live_server).items():
         page.goto(url)
         page.wait_for_load_state()
+        if name in ("the dashboard", "the board report"):
+            exceptions = page.locator("table[data-table=exceptions] tbody tr")
+            assert exceptions.count() == 1, f"{name} shows no exception"
+            cell = exceptions.locator("td[data-label=Computed]")
+            assert "Computed" in cell.evaluate("e => getComputedStyle(e, '::before').content")
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{name} at {width}px is {widths[0]}px wide"
         assert_accessible(page)
