@@ -736,6 +736,8 @@ def main(argv=None):
             check=True,
         )
     args.repeat = 1  # the worker's in-process page times are not what this measures
+    # A database made without its pages measured is not one for bench.run --reuse to find.
+    args.throwaway = args.throwaway or args.context_only
     current = run.prepare("postgres", "current", args.scale, args)
     baseline = None
     if args.baseline != "none":
