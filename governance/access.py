@@ -14,6 +14,13 @@ to the viewer's partnerships, and spans_every_partnership says when it is not ke
 admin at an address outside any partnership; in a partnership's address an admin is its
 coordinator there). Selectors, views and reports ask these rather than who the user is.
 
+An overseer of a group of partnerships (governance.models.PartnershipGroup: a PCC's office, a
+liaison group's chair) reads the group's partnerships as a chair reads one, and changes
+nothing: on the group's pages (enter_group) and in the address of each of its partnerships.
+Being an overseer gives no role, so no update, edit or management right anywhere; a
+restricted body's actions stay hidden from an overseer who is not its member (the same
+hidden-bodies rule, with no coordinator's exception).
+
 The predicates below take an action by duck typing (its agreement's board, its leads), so
 that this module sits at the bottom of the layers and every app above can ask it.
 """
@@ -25,7 +32,7 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from .freshness import current_stamp
-from .models import Body, Membership, Person, Role
+from .models import Body, Membership, PartnershipGroup, Person, Role
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,13 @@ class UserAccess:
     # hidden_bodies(user), as ids: read once with the rest, so that the restricted rule is
     # a list of ids in each visibility check rather than a subquery to plan every time.
     hidden_body_ids: frozenset[int] = frozenset()
+    # The boards the user reads as an overseer (of a group's partnerships), not by a role: in
+    # scope now (a group's, on its pages; the one in the address; every one, elsewhere).
+    overseen_board_ids: frozenset[int] = frozenset()
+    # The groups the user oversees, as (name, slug): the header's links to their pages.
+    groups: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # The group whose pages are being read (enter_group), or None.
+    group_id: int | None = None
 
     @property
     def spans_every_partnership(self) -> bool:
@@ -90,6 +104,7 @@ def access_for(user) -> UserAccess:
                 current_stamp(shared_only=True),  # roles, memberships, bodies: shared data
                 str(user.pk),
                 str(getattr(user, "_csa_partnership_id", "")),
+                str(getattr(user, "_csa_group_id", "")),
             )
         )
         result = cache.get(key)
@@ -101,12 +116,17 @@ def access_for(user) -> UserAccess:
 
 
 def _work_out_access(user) -> UserAccess:
-    """Read from the roles, the person and their memberships: three queries."""
+    """Read from the roles, the groups overseen, the person and their memberships: four
+    queries."""
     rows = Role.objects.filter(user=user).values_list(
         "board_id", "kind", "board__name", "board__slug"
     )
     roles = [(board, kind, name) for board, kind, name, _ in rows]
     partnerships = tuple(sorted({(b, name, slug) for b, _, name, slug in rows}, key=_by_name))
+    oversight = _oversight_of(user)
+    group_id = getattr(user, "_csa_group_id", None)
+    if group_id is not None:
+        return _group_access(user, group_id, partnerships, oversight)
     # One partnership at a time in a partnership's address (PartnershipMiddleware).
     chosen = getattr(user, "_csa_partnership_id", None)
     if user.is_superuser and chosen is not None:
@@ -120,30 +140,33 @@ def _work_out_access(user) -> UserAccess:
             partnerships=partnerships,
             chosen_board_id=chosen,
         )
+    overseen = oversight.board_ids
     if chosen is None:
         # Outside any partnership's address (a command, a reminder, a calendar feed, an
         # account page) a person works in all their partnerships at once: what is personal
-        # covers every one. A partnership's own pages are always in its address.
+        # covers every one. A partnership's own pages are always in its address. What an
+        # overseer reads is read on the group's pages and in each partnership's address.
         chosen = partnerships[0][0] if len(partnerships) == 1 else None
     else:
         roles = [role for role in roles if role[0] == chosen]
+        overseen = overseen & {chosen}
     person = _person_of(user)
-    body_ids = (
-        frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
-        if person
-        else frozenset()
-    )
+    body_ids = _memberships_of(person)
+    # Overseen, a partnership is read in its address as its chair reads it: no role is given.
+    read_in_address = overseen if chosen is not None and not roles else frozenset()
     result = UserAccess(
-        board_ids=frozenset(board for board, _, _ in roles),
+        board_ids=frozenset(board for board, _, _ in roles) | read_in_address,
         coordinator_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.COORDINATOR),
         officer_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.OFFICER),
         chair_board_ids=frozenset(b for b, kind, _ in roles if kind == Role.Kind.CHAIR),
         organisation_id=person.organisation_id if person else None,
         body_ids=body_ids,
         is_admin=user.is_superuser,
-        board_names=tuple(sorted({name for _, _, name in roles})),
+        board_names=tuple(sorted({name for _, _, name in roles})) or _names_of(read_in_address),
         partnerships=partnerships,
         chosen_board_id=chosen,
+        overseen_board_ids=overseen,
+        groups=oversight.groups,
     )
     if result.is_admin:
         return result
@@ -155,6 +178,101 @@ def _by_name(partnership):
     return (partnership[1], partnership[0])
 
 
+@dataclass(frozen=True)
+class _Oversight:
+    """The groups a user oversees, as (name, slug), and their partnerships' boards by group."""
+
+    groups: tuple[tuple[str, str], ...]
+    boards_by_group: dict
+
+    @property
+    def board_ids(self) -> frozenset[int]:
+        return frozenset().union(*self.boards_by_group.values())
+
+
+def _oversight_of(user) -> _Oversight:
+    """One query: each group the user oversees with each of its partnerships."""
+    rows = PartnershipGroup.objects.filter(overseers=user).values_list(
+        "pk", "name", "slug", "partnerships"
+    )
+    groups, boards = set(), {}
+    for pk, name, slug, board in rows:
+        groups.add((name, slug))
+        boards.setdefault(pk, set())
+        if board is not None:
+            boards[pk].add(board)
+    return _Oversight(tuple(sorted(groups)), {pk: frozenset(ids) for pk, ids in boards.items()})
+
+
+def _names_of(board_ids) -> tuple[str, ...]:
+    if not board_ids:
+        return ()
+    return tuple(sorted(Body.objects.filter(pk__in=board_ids).values_list("name", flat=True)))
+
+
+def _group_access(user, group_id: int, partnerships, oversight: _Oversight) -> UserAccess:
+    """On a group's pages: its partnerships, read-only, whoever reads them (an admin too, who
+    sees restricted bodies' data as everywhere). No role's rights reach these pages: an
+    officer or coordinator of one of the partnerships reads it here as an overseer does."""
+    if user.is_superuser:
+        boards = frozenset(
+            PartnershipGroup.partnerships.through.objects.filter(
+                partnershipgroup_id=group_id
+            ).values_list("body_id", flat=True)
+        )
+    else:
+        boards = oversight.boards_by_group.get(group_id, frozenset())
+    person = _person_of(user)
+    result = UserAccess(
+        board_ids=boards,
+        organisation_id=person.organisation_id if person else None,
+        body_ids=_memberships_of(person),
+        partnerships=partnerships,
+        overseen_board_ids=boards,
+        groups=oversight.groups,
+        group_id=group_id,
+    )
+    if user.is_superuser:
+        return result
+    hidden = frozenset(_hidden_bodies_of(result).values_list("pk", flat=True))
+    return dataclasses.replace(result, hidden_body_ids=hidden)
+
+
+def _memberships_of(person) -> frozenset[int]:
+    if person is None:
+        return frozenset()
+    return frozenset(Membership.objects.filter(person=person).values_list("body_id", flat=True))
+
+
+def enter_group(user, group_id: int) -> None:
+    """The door to a group's pages (its view calls it once group_of_address let it in): what
+    the request reads is the group's partnerships, read-only."""
+    user._csa_group_id = group_id
+    if hasattr(user, "_csa_access"):
+        del user._csa_access
+
+
+def group_of_address(user, slug: str) -> int | None:
+    """The id of the group whose address part is `slug`, if the user may open it: they
+    oversee it, or are an admin. None otherwise (a 404, as for a partnership)."""
+    groups = PartnershipGroup.objects.filter(slug=slug)
+    if not user.is_superuser:
+        groups = groups.filter(overseers=user)
+    return groups.values_list("pk", flat=True).first()
+
+
+def groups_visible_to(user):
+    """The groups whose pages the user may open: those they oversee; every one, for an admin."""
+    groups = PartnershipGroup.objects.order_by("name")
+    return groups if user.is_superuser else groups.filter(overseers=user)
+
+
+def can_manage_groups(user) -> bool:
+    """May make groups of partnerships and name their overseers: an admin, wherever they are
+    (who reads which partnerships is not a partnership's to give)."""
+    return user.is_superuser
+
+
 def partnership_of_address(user, slug: str) -> int | None:
     """The id of the partnership (its board) whose address part is `slug`, if the user may open
     it: they have a role in it, or are an admin. None otherwise (a 404: whether another
@@ -164,7 +282,9 @@ def partnership_of_address(user, slug: str) -> int | None:
     if found is None:
         boards = Body.objects.filter(slug=slug, partnership__isnull=True)
         if not user.is_superuser:
-            boards = boards.filter(roles__user=user)
+            # A role in it, or overseeing a group that holds it (read-only, access_for).
+            mine = Q(roles__user=user) | Q(partnership_groups__overseers=user)
+            boards = boards.filter(mine)
         found = boards.values_list("pk", flat=True).first() or 0
         cache.set(key, found)
     return found or None

@@ -15,6 +15,8 @@ Per model, what a mature product would let an administrator do here:
   here: the People page ends a role and asks why.
 - Meeting: through meeting_check, recorded by meeting_create and corrected by meeting_update;
   it stays with its body.
+- PartnershipGroup: through partnership_group_check, made by partnership_group_create and
+  changed by partnership_group_update (its overseers read its partnerships' actions).
 """
 
 from django.contrib import admin
@@ -31,7 +33,17 @@ from .admin_mixins import (
     add_service_errors,
 )
 from .middleware import address_in
-from .models import Body, Chair, Meeting, Membership, Organisation, Person, ReportingLine, Role
+from .models import (
+    Body,
+    Chair,
+    Meeting,
+    Membership,
+    Organisation,
+    PartnershipGroup,
+    Person,
+    ReportingLine,
+    Role,
+)
 from .services import (
     body_restriction_change,
     body_restriction_check,
@@ -41,9 +53,13 @@ from .services import (
     meeting_update,
     membership_check,
     membership_create,
+    partnership_group_check,
+    partnership_group_create,
+    partnership_group_update,
     partnership_lines,
     reporting_line_check,
     reporting_line_create,
+    require_group_manager,
     require_not_admin,
     require_people_manager,
     role_change,
@@ -414,3 +430,54 @@ class MeetingAdmin(ReasonAdminMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # the service set the attendees with the rest
+
+
+class PartnershipGroupAdminForm(ReasonForm):
+    class Meta:
+        model = PartnershipGroup
+        fields = ["name", "slug", "description", "partnerships", "overseers"]
+
+    def check(self, data):
+        require_group_manager(self.admin_user)
+        partnership_group_check(
+            name=data.get("name", ""),
+            slug=self.instance.slug if self.instance.pk else data.get("slug", ""),
+            partnerships=list(data.get("partnerships") or []),
+            description=data.get("description", ""),
+            exclude_pk=self.instance.pk,
+        )
+
+
+@admin.register(PartnershipGroup)
+class PartnershipGroupAdmin(ReasonAdminMixin, SimpleHistoryAdmin):
+    form = PartnershipGroupAdminForm
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["partnerships", "overseers"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The group's address part stays, so that a link to its pages stays good.
+        fields = list(super().get_readonly_fields(request, obj))
+        return ["slug", *fields] if obj is not None else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "description": data["description"],
+            "partnerships": data["partnerships"],
+            "overseers": data["overseers"],
+            "by": request.user,
+            "reason": data["reason"],
+        }
+        if change:
+            partnership_group_update(group=obj, **fields)
+        else:
+            _saved_as(obj, partnership_group_create(slug=data["slug"], **fields))
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service set the partnerships and overseers with the rest

@@ -60,6 +60,10 @@ PARTNERSHIP_PAGES = frozenset(
     }
 )
 
+# Pages of the "actions" namespace that look across partnerships, so are outside any
+# partnership's address: a group's pages (/groups/<slug>/), read by its overseers.
+OUTSIDE_PARTNERSHIPS = frozenset({"actions:group_list", "actions:group_dashboard"})
+
 
 class PartnershipMiddleware:
     """The one door to a partnership's pages: the partnership is in the address.
@@ -143,5 +147,7 @@ def _in_a_partnership(request) -> bool:
     try:
         match = resolve(request.path_info)
     except Resolver404:
+        return False
+    if match.view_name in OUTSIDE_PARTNERSHIPS:
         return False
     return match.namespace in PARTNERSHIP_NAMESPACES or match.view_name in PARTNERSHIP_PAGES

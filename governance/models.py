@@ -365,3 +365,44 @@ class DataStamp(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.token}"
+
+
+class PartnershipGroupManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PartnershipGroup(models.Model):
+    """Partnerships looked at together: a police force area, or any liaison group (the West
+    Mercia Community Safety Liaison Group). Its overseers (a PCC's office, the group's chair)
+    read its partnerships' actions side by side and change nothing (governance.access)."""
+
+    name = models.CharField(max_length=200)
+    # The group's part of its pages' addresses (/groups/<slug>/), kept when the name changes.
+    slug = models.SlugField(max_length=70, unique=True)
+    description = models.TextField(blank=True)
+    partnerships = models.ManyToManyField(
+        Body,
+        blank=True,
+        related_name="partnership_groups",
+        limit_choices_to={"partnership__isnull": True},
+        help_text="The boards at the head of the partnerships in the group.",
+    )
+    overseers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="overseen_groups",
+        help_text="Who reads the group's actions, read-only: a PCC's office, the group's chair.",
+    )
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[partnerships, overseers])
+
+    objects = PartnershipGroupManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)

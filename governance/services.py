@@ -12,11 +12,21 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
-from .access import can_manage_people
-from .history import delete_recorded, save_recorded
+from .access import can_manage_groups, can_manage_people
+from .history import delete_recorded, record_change, save_recorded
 from .minutes import tidy_minutes
-from .models import Body, Chair, Meeting, Membership, Person, ReportingLine, Role
+from .models import (
+    Body,
+    Chair,
+    Meeting,
+    Membership,
+    PartnershipGroup,
+    Person,
+    ReportingLine,
+    Role,
+)
 from .selectors import partnership_bodies
 from .text import clean_text
 
@@ -493,3 +503,117 @@ def body_restriction_change(*, body: Body, restricted: bool, by, reason: str) ->
     body.restricted = bool(restricted)
     save_recorded(body, reason=why, user=by, update_fields=["restricted"])
     return body
+
+
+# --- Groups of partnerships (a police force area, a liaison group) ----------------------------
+#
+# A group gives its overseers a read-only view across its partnerships (governance.access):
+# who oversees which partnerships is who reads their actions, so only admins change it, with a
+# reason kept in the history.
+
+GROUP_MANAGER_MESSAGE = "Only an admin manages groups of partnerships and their overseers."
+GROUP_NAME_MAX_LENGTH = PartnershipGroup._meta.get_field("name").max_length
+GROUP_SLUG_MAX_LENGTH = PartnershipGroup._meta.get_field("slug").max_length
+
+
+def require_group_manager(by) -> None:
+    if by is not None and not can_manage_groups(by):
+        raise PermissionDenied(GROUP_MANAGER_MESSAGE)
+
+
+def partnership_group_check(
+    *, name: str, slug: str, partnerships: Iterable[Body], description: str = "", exclude_pk=None
+) -> None:
+    """A group: a name, an address part no other group has, and boards of partnerships."""
+    errors = {}
+    if not name:
+        errors["name"] = "Enter the group's name, for example West Mercia force area."
+    elif len(name) > GROUP_NAME_MAX_LENGTH:
+        errors["name"] = f"The name must be {GROUP_NAME_MAX_LENGTH} characters or fewer."
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = (
+            f"The description must be {DESCRIPTION_MAX_LENGTH:,} characters or fewer."
+        )
+    if not slug:
+        errors["slug"] = "Enter the group's address part: letters, numbers and hyphens."
+    elif len(slug) > GROUP_SLUG_MAX_LENGTH or slug != slugify(slug):
+        errors["slug"] = (
+            f"The address part must be letters, numbers and hyphens, "
+            f"{GROUP_SLUG_MAX_LENGTH} characters or fewer, such as west-mercia."
+        )
+    elif PartnershipGroup.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        errors["slug"] = f"Another group has the address part {slug!r}: choose another."
+    not_boards = [body for body in partnerships if body.partnership_id is not None]
+    if not_boards:
+        body = not_boards[0]
+        errors["partnerships"] = (
+            f"The {body.short_name} is part of the {body.board.short_name}'s partnership: "
+            "choose the board at the head of a partnership."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _group_members_set(group, *, partnerships, overseers, why, by) -> None:
+    # Each set() records a history row of its own ("~"): with the same who and why.
+    for field, values in (("partnerships", partnerships), ("overseers", overseers)):
+        record_change(group, reason=why, user=by)
+        getattr(group, field).set(list(values))
+
+
+@transaction.atomic
+def partnership_group_create(
+    *,
+    name: str,
+    slug: str = "",
+    description: str = "",
+    partnerships: Iterable[Body] = (),
+    overseers: Iterable = (),
+    by,
+    reason: str,
+) -> PartnershipGroup:
+    """A new group of partnerships and who oversees it."""
+    require_group_manager(by)
+    why = require_reason(reason)
+    name, description = clean_text(name), clean_text(description)
+    slug = clean_text(slug) or slugify(name)[:GROUP_SLUG_MAX_LENGTH]
+    partnerships = list(partnerships)
+    partnership_group_check(
+        name=name, slug=slug, partnerships=partnerships, description=description
+    )
+    group = save_recorded(
+        PartnershipGroup(name=name, slug=slug, description=description), reason=why, user=by
+    )
+    _group_members_set(group, partnerships=partnerships, overseers=overseers, why=why, by=by)
+    return group
+
+
+@transaction.atomic
+def partnership_group_update(
+    *,
+    group: PartnershipGroup,
+    name: str,
+    description: str = "",
+    partnerships: Iterable[Body],
+    overseers: Iterable,
+    by,
+    reason: str,
+) -> PartnershipGroup:
+    """Change a group: its name, description, partnerships and overseers. Its address part
+    stays, so that a link to its pages stays good."""
+    require_group_manager(by)
+    why = require_reason(reason)
+    group = PartnershipGroup.objects.select_for_update().get(pk=group.pk)
+    name, description = clean_text(name), clean_text(description)
+    partnerships = list(partnerships)
+    partnership_group_check(
+        name=name,
+        slug=group.slug,
+        partnerships=partnerships,
+        description=description,
+        exclude_pk=group.pk,
+    )
+    group.name, group.description = name, description
+    save_recorded(group, reason=why, user=by)
+    _group_members_set(group, partnerships=partnerships, overseers=overseers, why=why, by=by)
+    return group
