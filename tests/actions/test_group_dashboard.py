@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate, Status
-from governance.models import Body, Membership, Organisation
+from actions.selectors import my_actions
+from governance.models import Body, Membership, Organisation, Role
 from governance.services import partnership_group_create
 from plans.importer import load_agreement_file
 from tests.actions.factories import ActionFactory, ActionLeadFactory, ProgressUpdateFactory
@@ -299,3 +300,28 @@ def test_the_dashboard_s_queries_do_not_grow_with_partnerships_or_actions(
         group.partnerships.add(board)
     big = _queries(client, overseer, group)
     assert big == small
+
+
+# --- West Mercia Police's officer, in two of the group's partnerships ----------------------------
+
+
+def test_the_police_officer_s_actions_of_both_partnerships_are_one_list(
+    client, force_area, officer_police
+):
+    """What is personal covers every partnership a person works in (the reminder, the
+    calendar feed: actions.selectors.my_actions outside a partnership's address); each
+    partnership's My actions page lists its own, with its own Update links."""
+    northshire = Body.objects.get(short_name="Northshire CSP")
+    Role.objects.create(user=officer_police, board=northshire, kind=Role.Kind.OFFICER)
+    rows = my_actions(officer_police, as_of=DAY)
+    assert {row.reference for row in rows} == {"T-police", "N1", "N2"}
+    assert {row.agreement.board.short_name for row in rows} == {"SCB", "Northshire CSP"}
+
+    client.force_login(officer_police)
+    n1 = Action.objects.get(reference="N1")
+    theirs = client.get(f"/p/{northshire.slug}{reverse('actions:my_actions')}")
+    html = theirs.content.decode()
+    assert f"/p/{northshire.slug}/actions/{n1.pk}/update/" in html
+    assert "T-police" not in html and "N4" not in html
+    scb = client.get(f"/p/scb{reverse('actions:my_actions')}").content.decode()
+    assert "T-police" in scb and "N1" not in scb
