@@ -7,11 +7,13 @@ on CI's machine; without either it is skipped.
 """
 
 import glob
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -89,3 +91,62 @@ def test_viewers_are_spread_across_the_country():
     chosen = viewers.evenly_spaced(partnerships, 50)
     assert len(set(chosen)) == 50 and chosen[0] == 1 and chosen[-1] == 350
     assert viewers.evenly_spaced([1, 2], 50) == [1, 2]
+
+
+class _Server(http.server.BaseHTTPRequestHandler):
+    """Answers /ok with 200 and a Server-Timing header like the app's, anything else with a
+    302 to the sign-in page, and remembers the cookies and paths it was asked for."""
+
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append((self.headers.get("Cookie"), self.path))
+        if self.path.startswith("/ok"):
+            self.send_response(200)
+            self.send_header(
+                "Server-Timing",
+                'cache;desc="hit", db;dur=2.5;desc="3 queries", app;dur=7.5, total;dur=10.0',
+            )
+        else:
+            self.send_response(302)
+            self.send_header("Location", "/accounts/login/")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # wrk hangs up on the requests in flight when it stops: not a failure
+
+
+@pytest.fixture
+def fake_site():
+    server = _QuietServer(("127.0.0.1", 0), _Server)
+    _Server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_wrk_script_counts_what_the_responses_say(fake_site):
+    """Each pair's cookie and path are sent; a redirect (a sign-in that did not hold) is an
+    error, named; hits and the header's db and app milliseconds are read."""
+    figures = load.run_wrk(fake_site, [("alice", "/ok/1"), ("bob", "/gone")], duration=1,
+                           connections=2, threads=1)  # fmt: skip
+
+    assert set(_Server.seen) == {("sessionid=alice", "/ok/1"), ("sessionid=bob", "/gone")}
+    # A request or two still in flight when wrk stops is seen by the server, not counted.
+    assert 0 < figures["requests"] <= len(_Server.seen) <= figures["requests"] + 2
+    hits = figures["cache"]["hit"]
+    assert hits > 0 and figures["errors"] > 0 and hits + figures["errors"] == figures["requests"]
+    assert figures["first_error"] == "HTTP 302 /accounts/login/"
+    assert figures["cache"] == {"hit": hits, "miss": 0, "none": 0, "absent": figures["errors"]}
+    assert figures["hit_rate"] == 1.0
+    assert (figures["db_ms_median"], figures["app_ms_median"]) == (2.5, 7.5)
+    assert figures["client_cpu_s"] >= 0 and figures["median_ms"] <= figures["p95_ms"]
