@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from csa.models import Agreement, Theme, same_board_error
+from csa.models import Agreement, Obligation, Theme, same_board_error
 from governance.access import access_for
 from governance.clock import today
 from governance.history import HistorySource
@@ -396,7 +396,15 @@ class Action(models.Model):
         help_text="The version that the last load of a year's file left: a higher version "
         "means people changed the action since, and a reload keeps their work.",
     )
-    history = HistoricalRecords(bases=[HistorySource])
+    obligations = models.ManyToManyField(
+        Obligation,
+        blank=True,
+        related_name="actions",
+        help_text="The duties and plan objectives the action serves itself (its theme's "
+        "serve it too: actions.coverage).",
+    )
+    # The tags are kept with each history row, so that who tagged what, and why, is kept.
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[obligations])
 
     objects = ActionManager()
 

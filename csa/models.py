@@ -151,6 +151,51 @@ class Agreement(models.Model):
             )
 
 
+class ObligationManager(models.Manager):
+    def get_by_natural_key(self, board_short_name, name):
+        return self.get(board__short_name=board_short_name, name=name)
+
+
+class Obligation(models.Model):
+    """What a partnership's plan answers to: a statutory duty of a community safety
+    partnership, an objective of its Police and Crime Commissioner's plan, or another
+    commitment. Actions and themes are tagged with them, so that the coverage page can say
+    which duty has no action. Each partnership keeps its own list (csa.services)."""
+
+    class Kind(models.TextChoices):
+        STATUTORY_DUTY = "statutory_duty", "Statutory duty"
+        PCC_OBJECTIVE = "pcc_objective", "Police and Crime Plan objective"
+        OTHER = "other", "Other commitment"
+
+    board = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="obligations")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(
+        blank=True, help_text="Where it comes from and what it asks, in a sentence or two."
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords(bases=[HistorySource])
+
+    objects = ObligationManager()
+
+    class Meta:
+        ordering = ["board", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="obligation_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def partnership_slug(self) -> str:
+        return self.board.slug  # governance.freshness: whose cached pages its changes touch
+
+    def natural_key(self):
+        return (self.board.short_name, self.name)
+
+    natural_key.dependencies = ["governance.body"]
+
+
 class ThemeManager(models.Manager):
     def get_by_natural_key(self, board_short_name, key):
         return self.get(board__short_name=board_short_name, key=key)
@@ -168,7 +213,14 @@ class Theme(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords(bases=[HistorySource])
+    obligations = models.ManyToManyField(
+        Obligation,
+        blank=True,
+        related_name="themes",
+        help_text="The duties and plan objectives that every action of the theme serves.",
+    )
+    # The tags are kept with each history row, so that who tagged what, and why, is kept.
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[obligations])
 
     objects = ThemeManager()
 

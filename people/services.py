@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.partners import partnership_organisations
+from csa.services import obligations_ensure_defaults
 from governance import mail
 from governance import services as governance_services
 from governance.history import save_recorded
@@ -88,6 +89,7 @@ def partnership_create(
     board = Body(short_name=short_name, name=name, kind=Body.Kind.BOARD, partnership=None)
     board.full_clean()
     save_recorded(board, reason="Partnership added", user=by)
+    obligations_ensure_defaults(board=board, user=by)  # the duties its plan answers to
     invitation = _invite(
         board=board,
         email=coordinator_email,

@@ -36,7 +36,7 @@ from actions.services import (
     progress_update_create,
 )
 from actions.timescales import parse_timescale
-from csa.models import Agreement
+from csa.models import Agreement, Obligation
 from governance.history import FROM_A_FILE, save_recorded
 from governance.models import Body, Chair, Membership, Organisation, Person
 from governance.services import (
@@ -58,6 +58,7 @@ LOADABLE_MODELS = [
     "governance.chair",
     "governance.membership",
     "governance.meeting",
+    "csa.obligation",
     "csa.theme",
     "csa.agreement",
     "csa.section",
@@ -74,6 +75,7 @@ NATURAL_KEY_FIELDS = {
     "governance.chair": ["body", "person", "start"],
     "governance.membership": ["person", "body"],
     "governance.meeting": ["body", "date", "title"],
+    "csa.obligation": ["board", "name"],
     "csa.theme": ["board", "key"],
     "csa.agreement": ["board", "period_start"],
     "csa.section": ["agreement", "position"],
@@ -471,6 +473,8 @@ class _Loader:
                 Action.objects.filter(pk=obj.pk).update(loaded_version=F("version"))
         if deserialized.m2m_data:
             for name, values in deserialized.m2m_data.items():
+                if name == "obligations":  # an action's or a theme's: its partnership's own
+                    _check_obligations(obj, values)
                 getattr(obj, name).set(values)
 
     # --- Merging with what people did in the tracker -----------------------------------------
@@ -936,6 +940,20 @@ def _check_many(model_field, value) -> str:
     return ""
 
 
+def _check_obligations(obj, obligation_ids) -> None:
+    """The duties and objectives a file tags an action or a theme with are its partnership's."""
+    board = obj.board
+    strangers = Obligation.objects.filter(pk__in=obligation_ids).exclude(board=board)
+    names = [f"{o.board.short_name}'s {o.name!r}" for o in strangers.select_related("board")]
+    if names:
+        raise ValidationError(
+            {
+                "obligations": f"{', '.join(names)} is not one of the {board.short_name}'s duties "
+                "or objectives: name the partnership's own (csa.obligation records)"
+            }
+        )
+
+
 def _board_name_of(label, obj) -> str:
     """The short name of the board whose partnership the record belongs to."""
     if label == "governance.body":
@@ -944,7 +962,7 @@ def _board_name_of(label, obj) -> str:
         return obj.from_body.board.short_name
     if label in ("governance.chair", "governance.membership", "governance.meeting"):
         return obj.body.board.short_name
-    if label in ("csa.theme", "csa.agreement"):
+    if label in ("csa.obligation", "csa.theme", "csa.agreement"):
         return obj.board.short_name
     if label == "csa.section":
         return obj.agreement.board.short_name
@@ -982,6 +1000,7 @@ def _file_board(records) -> tuple[str | None, str]:
 
 
 _BOARD_KEY_FIELD = {
+    "csa.obligation": "board",
     "csa.theme": "board",
     "csa.agreement": "board",
     "csa.section": "agreement",

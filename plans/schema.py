@@ -208,6 +208,18 @@ FIELD_NOTES = {
         "action has a lead and a theme (the adoption checks)"
     ),
     ("governance.meeting", "attendee_people"): 'the people who attended: `[["Jane Smith"]]`',
+    ("csa.obligation", "name"): (
+        "a duty or objective of the partnership's plan; a partnership that has none gets the "
+        "default set when it is first needed"
+    ),
+    ("csa.theme", "obligations"): (
+        'the partnership\'s duties and objectives, by name: `[["SCB", "Prevent"]]`; they '
+        "replace the theme's"
+    ),
+    ("actions.action", "obligations"): (
+        'the duties and objectives it serves itself, by name: `[["SCB", "Prevent"]]`; they '
+        "replace the action's (its theme's count too)"
+    ),
     ("actions.action", "agreement"): (
         "null or left out for an action arising outside any plan: `origin_meeting` then names it"
     ),

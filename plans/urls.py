@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .obligations import views as obligation_views
 from .tables import views as table_views
 
 app_name = "plans"
@@ -19,4 +20,16 @@ urlpatterns = [
     path("<int:pk>/rollover/", views.agreement_rollover, name="agreement_rollover"),
     path("<int:pk>/adopt/", views.agreement_adopt, name="agreement_adopt"),
     path("actions/<int:pk>/as-of/", views.action_as_of, name="action_as_of"),
+    # The duties and objectives the plan answers to, and its coverage (plans/obligations).
+    path("<int:pk>/coverage/", obligation_views.coverage, name="coverage"),
+    path("obligations/", obligation_views.obligation_list, name="obligation_list"),
+    path("obligations/new/", obligation_views.obligation_add, name="obligation_add"),
+    path("obligations/<int:pk>/", obligation_views.obligation_edit, name="obligation_edit"),
+    path("obligations/<int:pk>/move/", obligation_views.obligation_move, name="obligation_move"),
+    path(
+        "obligations/<int:pk>/remove/", obligation_views.obligation_delete, name="obligation_delete"
+    ),
+    path(
+        "themes/<int:pk>/obligations/", obligation_views.theme_obligations, name="theme_obligations"
+    ),
 ]

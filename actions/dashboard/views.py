@@ -22,6 +22,7 @@ from csa.models import Agreement
 from governance.freshness import lazy_context, page_key, remembered
 
 from .. import exports, reporting
+from ..coverage import coverage_of
 from ..forms import ProgressFileForm
 from ..models import Action, today
 from ..paging import OpenEndedPaginator
@@ -289,6 +290,8 @@ def _board_report_context(request):
         update_round=round_marks(body=agreement.board, meeting_date=as_of, user=user),
         generated_on=today(),
     )
+    context["coverage"] = coverage_of(agreement, actions)  # the duties and objectives
+    context["coverage_uncovered"] = [item for item in context["coverage"] if item.is_uncovered]
     return True, context
 
 

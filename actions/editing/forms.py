@@ -1,6 +1,6 @@
 from django import forms
 
-from csa.models import Theme
+from csa.models import Obligation, Theme
 from governance.models import Body, Organisation
 from governance.selectors import partnership_bodies
 from govuk.forms import GovukDateField, GovukForm
@@ -47,6 +47,13 @@ class ActionEditForm(GovukForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    obligations = forms.ModelMultipleChoiceField(
+        label="Duties and objectives it serves (optional)",
+        help_text="Those its theme serves count already: choose any others it serves itself.",
+        queryset=Obligation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     target = forms.CharField(
         label="Target or measure (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -83,6 +90,7 @@ class ActionEditForm(GovukForm, forms.Form):
             "lead_organisations": [lead.organisation_id for lead in leads if lead.organisation_id],
             "lead_bodies": [lead.body_id for lead in leads if lead.body_id],
             "version": action.version,
+            "obligations": list(action.obligations.values_list("pk", flat=True)),
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.action = action
@@ -94,6 +102,9 @@ class ActionEditForm(GovukForm, forms.Form):
             "short_name"
         )
         self.fields["lead_bodies"].queryset = partnership_bodies(board).order_by("name")
+        self.fields["obligations"].queryset = Obligation.objects.filter(board=board).order_by(
+            "position", "name"
+        )
         if reason_required:
             self.fields["reason"].label = "Reason for the change"
             self.fields[

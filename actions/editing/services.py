@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from csa.models import Agreement
+from csa.services import obligations_check_board, tags_replace
 from governance.access import can_edit, can_update
 from governance.history import save_recorded
 from governance.models import Body, Organisation
@@ -66,6 +67,7 @@ def action_update_details(
     expected_version: int,
     due_date: datetime.date | None = None,
     agreed_on: datetime.date | None = None,
+    obligations=None,
 ) -> Action:
     """Change what the action says. `leads` is a list of Organisation and Body instances, in
     order; they replace the action's lead rows (each removal and addition has its history).
@@ -75,7 +77,10 @@ def action_update_details(
     The due date follows the timescale, unless `due_date` sets it. In an adopted plan a
     changed due date is a move of the deadline: it needs the reason and `agreed_on`, the day
     the move was agreed, and is written to the ledger (DueDateMove), whose first move keeps
-    the original due date and by whose agreed days the as-of pages read the due date then."""
+    the original due date and by whose agreed days the as-of pages read the due date then.
+
+    `obligations`, when given, replace the duties and objectives the action is tagged with
+    (the partnership's own only); None leaves them as they are."""
     description = " ".join(clean_text(description).split())
     timescale = " ".join(clean_text(timescale).split())
     target = clean_text(target)
@@ -103,6 +108,9 @@ def action_update_details(
             agreed_on=agreed_on if moves_deadline else None,
             moves_deadline=moves_deadline,
         )
+        if obligations is not None:
+            obligations = list(obligations)
+            obligations_check_board(locked.board, obligations)
         history_reason = reason or "Action details updated"
         new_parties = [party_key(p) for p in leads]
         old_leads = list(locked.leads.order_by("position"))
@@ -135,6 +143,8 @@ def action_update_details(
         if leads_changed:
             locked.leads_as_written = " / ".join(_short_name(p) for p in leads)
             action_leads_set(action=locked, parties=leads, reason=history_reason, user=user)
+        if obligations is not None:
+            tags_replace(locked, obligations)  # kept in the history row of the save below
         locked.version += 1
         save_recorded(locked, reason=history_reason, user=user)
     action.refresh_from_db()

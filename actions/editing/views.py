@@ -46,6 +46,7 @@ def action_edit(request, pk):
                 expected_version=data["version"],
                 due_date=form.due_date_typed(),
                 agreed_on=data["agreed_on"],
+                obligations=data["obligations"],
             )
         except ActionChangedError as error:
             form.add_error(None, error.messages[0])
