@@ -1,6 +1,8 @@
 """What: the timed actions of a plan, who leads them, and the progress reported on them."""
 
 import datetime
+import operator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,19 +40,8 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
-# The computed status beside the officer's, from the flags of ActionQuerySet.rows (which follow
-# DUE_SOON_DAYS and STALE_AFTER_DAYS in settings): overdue is red; due within DUE_SOON_DAYS and
-# not started, or stale, is amber; anything else is green. The rule once, in SQL, so that the
-# list can filter by it and every page shows the same.
-RAG_RULE = Case(
-    When(is_overdue=True, then=Value(Rag.RED.value)),
-    When(Q(is_due_soon=True, status_on=Status.NOT_STARTED.value), then=Value(Rag.AMBER.value)),
-    When(is_stale=True, then=Value(Rag.AMBER.value)),
-    default=Value(Rag.GREEN.value),
-    output_field=models.CharField(),
-)
-# An exception: the officer says on track, the facts say red or amber.
-EXCEPTION_RULE = Q(status_on=Status.ON_TRACK.value) & ~Q(rag_on=Rag.GREEN.value)
+# The computed status beside the officer's is rag_rule (below the time rules): overdue is red;
+# due within DUE_SOON_DAYS and not started, or stale, is amber; anything else is green.
 
 # An action in one of these is finished with: never overdue, due soon or stale.
 CLOSED_STATUSES = (Status.COMPLETED, Status.DEFERRED, Status.CANCELLED)
@@ -102,16 +93,16 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, as_of: datetime.date | None = None):
         as_of = as_of or today()
-        return self._on_day(as_of).filter(overdue_rule(as_of))
+        return self._on_day(as_of).filter(overdue_rule(as_of).q())
 
     def due_within(self, days: int | None = None, as_of: datetime.date | None = None):
         as_of = as_of or today()
-        return self._on_day(as_of).filter(due_soon_rule(as_of, days))
+        return self._on_day(as_of).filter(due_soon_rule(as_of, days).q())
 
     def exceptions(self, as_of: datetime.date | None = None):
         """Actions that the officer says are on track and the computed RAG says are not."""
-        qs = self if "rag_on" in self.query.annotations else self.rows(as_of)
-        return qs.filter(EXCEPTION_RULE)
+        as_of = as_of or today()
+        return self._on_day(as_of).filter(exception_rule(as_of).q())
 
     def slipped(self, as_of: datetime.date | None = None):
         """Actions whose due date was moved later (or to "to be confirmed") by a move agreed
@@ -124,35 +115,24 @@ class ActionQuerySet(models.QuerySet):
     def stale(self, days: int | None = None, as_of: datetime.date | None = None):
         """Open actions with no progress update for `days` (see stale_rule)."""
         as_of = as_of or today()
-        return self._on_day(as_of).filter(stale_rule(as_of, days))
+        return self._on_day(as_of).filter(stale_rule(as_of, days).q())
 
     def rows(self, as_of: datetime.date | None = None):
         """The one read model of an action as a row on a day, for every page, export and
-        command: status on the day (status_on, last_update_on), the flags by the rules above
-        (is_overdue, is_due_soon, is_stale), the agreement, theme and origin, the leads in
-        order and the latest update on or before the day with its author. What a row derives
-        from these (days overdue, the author's name, the leads as shown) are Action's
-        properties below. A fixed number of queries however many rows.
+        command: status and due date on the day (status_on, last_update_on, due_on,
+        last_heard_on, row_day), the agreement, theme and origin, the leads in order and the
+        latest update on or before the day with its author. The rules on those columns
+        (is_overdue, is_due_soon, is_stale, rag, is_exception) and what a row derives from
+        them are read by actions.rows.ActionRow. A fixed number of queries however many rows.
         """
         as_of = as_of or today()
         return (
+            # The rules (overdue, due soon, stale, the RAG, exceptions) are read from these
+            # columns by Rule.holds, in Python: written into the SQL, each rule repeated the
+            # status and due-date subqueries, and writing that query out cost more than
+            # running it.
             self.with_progress(as_of)
-            .annotate(
-                # The rules above, on the row's own status and due date on the day: one
-                # query, and each rule written once.
-                is_overdue=_holds(overdue_rule(as_of)),
-                is_due_soon=_holds(due_soon_rule(as_of)),
-                is_stale=_holds(stale_rule(as_of)),
-                row_day=Value(as_of, output_field=models.DateField()),
-            )
-            .annotate(rag_on=RAG_RULE)
-            .annotate(
-                is_exception=Case(
-                    When(EXCEPTION_RULE, then=Value(True)),
-                    default=Value(False),
-                    output_field=models.BooleanField(),
-                )
-            )
+            .annotate(row_day=Value(as_of, output_field=models.DateField()))
             # The origin's partnership names an action arising outside any plan (board).
             .select_related(
                 "agreement__board", "theme__parent", "origin_meeting__body__partnership"
@@ -282,34 +262,131 @@ def due_date_in_force_on(action, day: datetime.date) -> datetime.date | None:
     return action.due_date
 
 
-def _holds(rule: Q):
-    """A rule below as a true or false column of the row."""
-    return Case(
-        When(rule, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+# The time rules, once each, on the columns of ActionQuerySet.with_progress: the status and
+# the due date in force on the day, and when the action was last heard of. A finished action
+# (CLOSED_STATUSES) is never overdue, due soon or stale. Each rule is conditions on those
+# values, read as a database filter (`q()`, for lists, counts and commands) and as a test of
+# one row already fetched (`holds()`, for the rows a page draws); tests/actions/test_rules.py
+# checks that the two readings agree.
+
+_TESTS = {
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gte": operator.ge,
+    "in": lambda value, choices: value in choices,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    lookup: str
+    value: object
+    negated: bool = False
+
+    def q(self) -> Q:
+        q = Q(**{f"{self.field}__{self.lookup}": self.value})
+        return ~q if self.negated else q
+
+    def holds(self, row) -> bool:
+        value = getattr(row, self.field)
+        if value is None:  # as in SQL: a comparison with NULL is never true, nor its negation
+            return False
+        return _TESTS[self.lookup](value, self.value) != self.negated
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Conditions that must all hold."""
+
+    conditions: tuple[Condition, ...]
+
+    def q(self) -> Q:
+        q = Q()
+        for condition in self.conditions:
+            q &= condition.q()
+        return q
+
+    def holds(self, row) -> bool:
+        return all(condition.holds(row) for condition in self.conditions)
+
+    def __and__(self, other: "Rule") -> "Rule":
+        return Rule(self.conditions + other.conditions)
+
+
+def _rule(*conditions) -> Rule:
+    return Rule(tuple(Condition(*condition) for condition in conditions))
+
+
+def _open() -> Rule:
+    return _rule(("status_on", "in", tuple(s.value for s in CLOSED_STATUSES), True))
+
+
+def overdue_rule(as_of: datetime.date) -> Rule:
+    return _open() & _rule(("due_on", "lt", as_of))
+
+
+def due_soon_rule(as_of: datetime.date, days: int | None = None) -> Rule:
+    days = settings.DUE_SOON_DAYS if days is None else days
+    return _open() & _rule(
+        ("due_on", "gte", as_of), ("due_on", "lte", as_of + datetime.timedelta(days=days))
     )
 
 
-# The time rules, once each, on the annotations of ActionQuerySet.with_progress: the status
-# and the due date in force on the day, and when the action was last heard of. A finished
-# action (CLOSED_STATUSES) is never overdue, due soon or stale.
-def _open() -> Q:
-    return ~Q(status_on__in=CLOSED_STATUSES)
-
-
-def overdue_rule(as_of: datetime.date) -> Q:
-    return _open() & Q(due_on__lt=as_of)
-
-
-def due_soon_rule(as_of: datetime.date, days: int | None = None) -> Q:
-    days = settings.DUE_SOON_DAYS if days is None else days
-    return _open() & Q(due_on__gte=as_of, due_on__lte=as_of + datetime.timedelta(days=days))
-
-
-def stale_rule(as_of: datetime.date, days: int | None = None) -> Q:
+def stale_rule(as_of: datetime.date, days: int | None = None) -> Rule:
     """No progress update for `days`: counted from the meeting that agreed the action when it
     has none, or else from the start of the plan."""
     days = settings.STALE_AFTER_DAYS if days is None else days
-    return _open() & Q(last_heard_on__lt=as_of - datetime.timedelta(days=days))
+    return _open() & _rule(("last_heard_on", "lt", as_of - datetime.timedelta(days=days)))
+
+
+def _not_started() -> Rule:
+    return _rule(("status_on", "exact", Status.NOT_STARTED.value))
+
+
+def rag_steps(as_of: datetime.date) -> list[tuple[Rule, Rag]]:
+    """The computed RAG, in order, first match wins, else green: overdue is red; due within
+    DUE_SOON_DAYS and not started, or stale, is amber."""
+    return [
+        (overdue_rule(as_of), Rag.RED),
+        (due_soon_rule(as_of) & _not_started(), Rag.AMBER),
+        (stale_rule(as_of), Rag.AMBER),
+    ]
+
+
+def rag_rule(as_of: datetime.date) -> Case:
+    """The computed RAG as a column (the list's exception filter reads it)."""
+    return Case(
+        *(When(rule.q(), then=Value(rag.value)) for rule, rag in rag_steps(as_of)),
+        default=Value(Rag.GREEN.value),
+        output_field=models.CharField(),
+    )
+
+
+def rag_of(row, as_of: datetime.date) -> Rag:
+    """The computed RAG of one row of with_progress on `as_of`."""
+    return next((rag for rule, rag in rag_steps(as_of) if rule.holds(row)), Rag.GREEN)
+
+
+class _ExceptionRule:
+    """An exception: the officer says on track, the facts (the computed RAG) say red or amber."""
+
+    def __init__(self, as_of: datetime.date):
+        self.as_of = as_of
+
+    def q(self) -> Q:
+        not_green = Q()
+        for rule, _rag in rag_steps(self.as_of):
+            not_green |= rule.q()
+        return Q(status_on=Status.ON_TRACK.value) & not_green
+
+    def holds(self, row) -> bool:
+        return row.status_on == Status.ON_TRACK and rag_of(row, self.as_of) != Rag.GREEN
+
+
+def exception_rule(as_of: datetime.date) -> _ExceptionRule:
+    return _ExceptionRule(as_of)
 
 
 def user_display_name(user) -> str:
@@ -548,11 +625,28 @@ class Action(models.Model):
     def status_on_label(self) -> str:
         return Status(self.status_on).label
 
+    # The rules on the row's day, from the columns rows() fetched (see Rule).
+    @property
+    def is_overdue(self) -> bool:
+        return overdue_rule(self.row_day).holds(self)
+
+    @property
+    def is_due_soon(self) -> bool:
+        return due_soon_rule(self.row_day).holds(self)
+
+    @property
+    def is_stale(self) -> bool:
+        return stale_rule(self.row_day).holds(self)
+
+    @property
+    def is_exception(self) -> bool:
+        return exception_rule(self.row_day).holds(self)
+
     @property
     def days_overdue(self) -> int | None:
         """Days past the due date in force on the row's day (today, for an action not read as
         a row), for an overdue action."""
-        if not hasattr(self, "is_overdue"):
+        if not hasattr(self, "row_day"):
             day = today()
             due = due_date_in_force_on(self, day)
             late = self.status not in CLOSED_STATUSES and due is not None and due < day
@@ -561,8 +655,8 @@ class Action(models.Model):
 
     @property
     def rag(self) -> "Rag":
-        """The computed status on the row's day (RAG_RULE, annotated by rows())."""
-        return Rag(self.rag_on)
+        """The computed status on the row's day (rag_steps)."""
+        return rag_of(self, self.row_day)
 
     @property
     def rag_reason(self) -> str:

@@ -10,9 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    BooleanField,
-    Count,
-    ExpressionWrapper,
     Q,
 )
 
@@ -200,23 +197,8 @@ def completed_in(actions: list[ActionRow], since: datetime.date) -> list[ActionR
 # --- Counts ---------------------------------------------------------------------------------
 
 
-# The columns a count is split by. Grouping by them (rather than one COUNT(... FILTER) per
-# figure) evaluates each as-of subquery once per action, which matters on a national plan.
-_SPLIT = ("status_on", "is_overdue", "is_due_soon", "is_stale", "has_due_date", "timescale_kind")
 # Timescales a person must turn into a date, counted apart from those "to be confirmed".
 NEEDS_A_DATE_KINDS = {TimescaleKind.NOT_UNDERSTOOD.value, TimescaleKind.APPROXIMATE.value}
-
-
-def _grouped(qs, *keys):
-    """Rows of (keys..., split columns..., n): one GROUP BY query."""
-    return (
-        qs.annotate(
-            has_due_date=ExpressionWrapper(Q(due_on__isnull=False), output_field=BooleanField())
-        )
-        .order_by()
-        .values(*keys, *_SPLIT)
-        .annotate(n=Count("pk"))
-    )
 
 
 @dataclass
@@ -245,7 +227,7 @@ class Counts:
         )
 
     def add(self, row: dict) -> None:
-        """Add one group of `_grouped`: n actions alike in status and flags."""
+        """Add n actions alike in status and flags."""
         n = row["n"]
         self.total += n
         status = Status(row["status_on"])

@@ -102,7 +102,7 @@ class ActionRow:
             is_overdue=action.is_overdue,
             is_due_soon=action.is_due_soon,
             is_stale=action.is_stale,
-            rag=Rag(action.rag_on),
+            rag=action.rag,
             is_exception=action.is_exception,
             user_can_update=user_can_update,
         )

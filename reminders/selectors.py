@@ -9,9 +9,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 
-from actions.models import CLOSED_STATUSES, Action, ProgressUpdate
+from actions.models import (
+    CLOSED_STATUSES,
+    Action,
+    ProgressUpdate,
+    due_soon_rule,
+    overdue_rule,
+    stale_rule,
+)
 from actions.rows import ActionRow, action_rows
 from actions.selectors import overseen_actions
 from csa.models import Agreement
@@ -78,7 +85,7 @@ def digest_actions(user, day: datetime.date) -> list[ActionRow]:
         .led_by_user(user)
         .filter(agreement_id__in=current_plans_of(user, day))
         .rows(day)
-        .filter(Q(is_overdue=True) | Q(is_due_soon=True) | Q(is_stale=True))
+        .filter(overdue_rule(day).q() | due_soon_rule(day).q() | stale_rule(day).q())
         .order_by(
             "agreement__board__name",
             "-agreement__period_start",

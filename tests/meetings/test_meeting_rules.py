@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 
 import actions.models
@@ -102,7 +101,8 @@ def test_the_overdue_flags_come_from_the_actions_rule(client, scb, psg, chair, m
     assert reasons(client.get(agenda_url).content.decode()) == ["Overdue", "At risk"]
     assert "app-tag-overdue" in client.get(body_url).content.decode()
     # Change the single definition: the governance pages follow it.
-    monkeypatch.setattr(actions.models, "overdue_rule", lambda as_of: Q(pk__in=[]))
+    never = actions.models.Rule((actions.models.Condition("pk", "in", ()),))
+    monkeypatch.setattr(actions.models, "overdue_rule", lambda as_of: never)
     assert reasons(client.get(agenda_url).content.decode()) == ["At risk"]
     assert "app-tag-overdue" not in client.get(body_url).content.decode()
 

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             Action.objects.filter(agreement__in=agreements)
             .visible_to(Reader(sees_restricted=include_restricted))
             .rows(day)
-            .filter(is_overdue=True)
+            .overdue(day)
             .order_by("agreement__board__name", "agreement__period_start", "due_on", "position")
         )
         rows = [_row(action) for action in action_rows(actions)]
