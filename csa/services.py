@@ -111,7 +111,8 @@ def obligations_ensure_defaults(*, board, user=None) -> int:
     return len(DEFAULT_OBLIGATIONS)
 
 
-def _checked(board, name, kind, description, *, exclude_pk=None) -> tuple[str, str]:
+def obligation_check(board, name, kind, description, *, exclude_pk=None) -> tuple[str, str]:
+    """The name and description as kept; a ValidationError naming the field otherwise."""
     name = " ".join(clean_text(name or "").split())
     description = clean_text(description or "").strip()
     errors = {}
@@ -136,7 +137,7 @@ def _checked(board, name, kind, description, *, exclude_pk=None) -> tuple[str, s
 def obligation_create(*, board, name: str, kind: str, description: str = "", user) -> Obligation:
     _check_may(user, board)
     with transaction.atomic():
-        name, description = _checked(board, name, kind, description)
+        name, description = obligation_check(board, name, kind, description)
         last = Obligation.objects.filter(board=board).aggregate(last=Max("position"))["last"]
         obligation = Obligation(
             board=board,
@@ -153,7 +154,7 @@ def obligation_update(
 ) -> Obligation:
     _check_may(user, obligation.board)
     with transaction.atomic():
-        name, description = _checked(
+        name, description = obligation_check(
             obligation.board, name, kind, description, exclude_pk=obligation.pk
         )
         obligation.name, obligation.kind, obligation.description = name, kind, description
@@ -178,6 +179,10 @@ def obligation_move(*, obligation: Obligation, up: bool, user) -> None:
             if item.position != position:
                 item.position = position
                 save_recorded(item, reason="Obligations reordered", user=user)
+
+
+def obligation_in_use(obligation: Obligation) -> bool:
+    return obligation.actions.exists() or obligation.themes.exists()
 
 
 def obligation_delete(*, obligation: Obligation, user) -> None:

@@ -14,6 +14,7 @@ from csa import services
 from csa.models import Agreement, Obligation, Theme
 from governance.access import access_for, can_manage_body, can_view_agreement
 from governance.clock import today
+from governance.middleware import address_in
 from governance.models import Body, Organisation
 
 from .forms import CoverageDayForm, ObligationForm, ThemeObligationsForm
@@ -207,6 +208,8 @@ def coverage(request, pk):
             "uncovered": [c for c in covered if c.is_uncovered],
             "authority_kinds": [Organisation.Kind(k).label for k in RESPONSIBLE_AUTHORITY_KINDS],
             "may_manage": can_manage_body(request.user, agreement.board),
+            # In the partnership's address, as the list needs one (an admin may be outside).
+            "obligations_url": address_in(agreement.board.slug, "plans:obligation_list"),
         },
         status=400 if form.errors else 200,
     )

@@ -244,3 +244,24 @@ def test_a_year_file_naming_an_unknown_or_another_partnerships_obligation_is_ref
         assert not Action.objects.get(
             agreement=agreement_of(2018), reference="A12"
         ).obligations.exists()
+
+
+def test_the_admin_meets_the_same_rules(client, scb, admin_user):
+    obligations_ensure_defaults(board=scb)
+    prevent = Obligation.objects.get(board=scb, name="Prevent")
+    Action.objects.get(agreement=agreement_of(2018), reference="A7").obligations.add(prevent)
+    client.force_login(admin_user)
+    delete = reverse("admin:csa_obligation_delete", args=[prevent.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Obligation.objects.filter(pk=prevent.pk).exists()
+    duty = Obligation.objects.get(board=scb, name="Serious Violence Duty")
+    change = reverse("admin:csa_obligation_change", args=[duty.pk])
+    fields = {"board": scb.pk, "kind": duty.kind, "description": "", "position": duty.position}
+    response = client.post(change, {**fields, "name": "PREVENT", "reason": "Merge"})
+    assert response.status_code == 200
+    assert "The partnership already has “PREVENT”" in response.content.decode()
+    response = client.post(change, {**fields, "name": "Serious violence", "reason": "Wording"})
+    assert response.status_code == 302
+    duty.refresh_from_db()
+    assert duty.name == "Serious violence"
+    assert duty.history.first().history_change_reason == "Wording"
