@@ -300,7 +300,11 @@ def _describe_rows(model, rows, start, describe) -> list[RecordedChange]:
             what=describe(row),
         )
         if row.history_type == "~" and previous is not None:
-            delta = row.diff_against(previous, foreign_keys_are_objs=False)
+            # Tags (an action's or a theme's obligations) are kept in the history's own rows,
+            # not diffed here: each would cost queries per row, and they are not columns.
+            delta = row.diff_against(
+                previous, excluded_fields={"obligations"}, foreign_keys_are_objs=False
+            )
             for change in delta.changes:
                 if change.field in IGNORED_FIELDS:
                     continue

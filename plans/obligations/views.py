@@ -192,6 +192,7 @@ def coverage(request, pk):
     agreement = get_object_or_404(Agreement.objects.select_related("board"), pk=pk)
     if not can_view_agreement(request.user, agreement):
         raise Http404("No such agreement.")
+    services.obligations_ensure_defaults(board=agreement.board)  # as obligation_list does
     form = CoverageDayForm(request.GET or None)
     as_of = today()
     if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:

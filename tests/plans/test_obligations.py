@@ -2,6 +2,7 @@
 list (add, rename, reorder, remove one nothing uses), tagging an action and a theme by page and
 by a year's file, and who may do what."""
 
+import datetime
 import json
 
 import pytest
@@ -150,6 +151,13 @@ def test_the_coordinator_tags_an_action_on_its_edit_page(client, scb, coordinato
     row = action.history.first()
     assert row.history_change_reason == "Prevent duty"
     assert [tag.obligation_id for tag in row.obligations.all()] == [prevent.pk]
+    # What changed between two dates reads the tagged action's history (tags are not diffed).
+    today = datetime.date.today()
+    compare = client.get(
+        url("agreement_compare", action.agreement_id),
+        {"from": (today - datetime.timedelta(days=1)).isoformat(), "to": today.isoformat()},
+    )
+    assert compare.status_code == 200  # a changed tag is no column to diff (plans.history)
     # Another partnership's obligation is refused, and nothing changes.
     other = Obligation.objects.create(board=_other_board(), name="Elsewhere")
     data.update(obligations=[other.pk], version=action.version + 1)
