@@ -29,7 +29,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Q, Value
 
 from .freshness import current_stamp
 from .models import Body, Membership, PartnershipGroup, Person, Role
@@ -116,14 +116,11 @@ def access_for(user) -> UserAccess:
 
 
 def _work_out_access(user) -> UserAccess:
-    """Read from the roles, the groups overseen, the person and their memberships: four
+    """Read from the roles and the groups overseen, the person and their memberships: three
     queries."""
-    rows = Role.objects.filter(user=user).values_list(
-        "board_id", "kind", "board__name", "board__slug"
-    )
+    rows, oversight = _roles_and_oversight_of(user)
     roles = [(board, kind, name) for board, kind, name, _ in rows]
     partnerships = tuple(sorted({(b, name, slug) for b, _, name, slug in rows}, key=_by_name))
-    oversight = _oversight_of(user)
     group_id = getattr(user, "_csa_group_id", None)
     if group_id is not None:
         return _group_access(user, group_id, partnerships, oversight)
@@ -190,18 +187,44 @@ class _Oversight:
         return frozenset().union(*self.boards_by_group.values())
 
 
-def _oversight_of(user) -> _Oversight:
-    """One query: each group the user oversees with each of its partnerships."""
-    rows = PartnershipGroup.objects.filter(overseers=user).values_list(
-        "pk", "name", "slug", "partnerships"
+# In the roles' query, the rows of the groups overseen (Role.Kind has no such kind).
+_OVERSEER = "overseer"
+
+
+def _roles_and_oversight_of(user) -> tuple[list, _Oversight]:
+    """One query: the user's roles as (board id, kind, board name, board slug), and each
+    group the user oversees with each of its partnerships (a UNION of the two)."""
+    roles = (
+        Role.objects.filter(user=user)
+        .order_by()
+        .values_list(
+            "board_id", "kind", "board__name", "board__slug", Value(0, output_field=IntegerField())
+        )
     )
-    groups, boards = set(), {}
-    for pk, name, slug, board in rows:
+    overseen = (
+        PartnershipGroup.objects.filter(overseers=user)
+        .order_by()
+        .values_list(
+            "partnerships",
+            Value(_OVERSEER, output_field=CharField()),
+            "name",
+            "slug",
+            "pk",
+        )
+    )
+    rows, groups, boards = [], set(), {}
+    for board, kind, name, slug, group in roles.union(overseen, all=True):
+        if kind != _OVERSEER:
+            rows.append((board, kind, name, slug))
+            continue
         groups.add((name, slug))
-        boards.setdefault(pk, set())
+        boards.setdefault(group, set())
         if board is not None:
-            boards[pk].add(board)
-    return _Oversight(tuple(sorted(groups)), {pk: frozenset(ids) for pk, ids in boards.items()})
+            boards[group].add(board)
+    oversight = _Oversight(
+        tuple(sorted(groups)), {pk: frozenset(ids) for pk, ids in boards.items()}
+    )
+    return rows, oversight
 
 
 def _names_of(board_ids) -> tuple[str, ...]:
