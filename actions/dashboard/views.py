@@ -31,6 +31,8 @@ from ..rows import action_rows
 from ..spreadsheet import services as upload_services
 from . import charts
 from .filters import ActionFilter, BoardReportForm, PlanDayForm
+from .year import year_of
+from .year_chart import year_chart
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -103,6 +105,11 @@ class DashboardFigures:
     @cached_property
     def chart(self):
         return charts.status_by_theme(self.theme_rows)
+
+    @cached_property
+    def year(self):
+        """Open, overdue and at-risk actions month by month (year.py): its own three queries."""
+        return year_chart(year_of(self.user, self.agreement, self.as_of))
 
     @cached_property
     def arising(self):
@@ -291,6 +298,7 @@ def _board_report_context(request):
         generated_on=today(),
     )
     context["coverage"] = coverage_of(agreement, actions)  # the duties and objectives
+    context["year"] = year_chart(year_of(user, agreement, as_of))  # month by month
     context["coverage_uncovered"] = [item for item in context["coverage"] if item.is_uncovered]
     return True, context
 

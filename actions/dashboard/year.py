@@ -1,0 +1,151 @@
+"""The plan's year month by month: open, overdue and at-risk actions at each month end.
+
+Each point is what the dashboard would count on that day, by the same rules (actions.models:
+the status set by the latest progress update dated on or before the day, the due date in
+force by the ledger's moves agreed by then, overdue_rule, CLOSED_STATUSES; at risk as
+reporting.at_risk_in). Running plan_on_day once a month would be a dozen heavy queries;
+instead the plan's visible actions, their updates and their due-date moves are fetched once
+(three queries at any size) and each day is worked out from them in Python.
+"""
+
+import bisect
+import calendar
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from ..models import (
+    CLOSED_STATUSES,
+    Action,
+    DueDateMove,
+    ProgressUpdate,
+    Status,
+    due_date_in_force_on,
+    overdue_rule,
+)
+from ..reporting import at_risk_in
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOnDay:
+    """An action as the rules read it on a day: the fields of ActionQuerySet.with_progress
+    that Rule.holds() and reporting.at_risk_in look at."""
+
+    position: int
+    status_on: str
+    due_on: datetime.date | None
+    last_heard_on: datetime.date | None
+    is_overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YearPoint:
+    day: datetime.date
+    open: int
+    overdue: int
+    at_risk: int  # at risk or off track on the day, and not overdue
+
+
+@dataclass
+class _History:
+    """One action's facts, fetched once: what every day of the year is worked out from."""
+
+    action: Action  # its due_date_moves prefetched, for due_date_in_force_on
+    exists_from: datetime.date | None  # the meeting it arose at; None: from the plan's start
+    update_days: list[datetime.date] = field(default_factory=list)  # ascending (date, pk)
+    update_statuses: list[str] = field(default_factory=list)
+
+    def on(self, day: datetime.date, plan_start: datetime.date) -> ActionOnDay | None:
+        """The action on the day, or None when it did not exist yet."""
+        if self.exists_from is not None and self.exists_from > day:
+            return None
+        latest = bisect.bisect_right(self.update_days, day) - 1
+        status = self.update_statuses[latest] if latest >= 0 else Status.NOT_STARTED.value
+        last_update = self.update_days[latest] if latest >= 0 else None
+        due_on = due_date_in_force_on(self.action, day)
+        row = ActionOnDay(
+            position=self.action.position,
+            status_on=status,
+            due_on=due_on,
+            # As with_progress: the latest update, else the meeting that agreed it, else
+            # the start of its plan.
+            last_heard_on=last_update or self.exists_from or plan_start,
+            is_overdue=False,
+        )
+        return dataclasses.replace(row, is_overdue=overdue_rule(day).holds(row))
+
+
+def year_days(agreement, as_of: datetime.date) -> list[datetime.date]:
+    """The days of the picture: each month end from the plan's start, up to the day asked
+    (the last point) or the plan's end; none before the plan begins."""
+    end = min(as_of, agreement.period_end)
+    days = []
+    day = _month_end(agreement.period_start)
+    while day < end:
+        days.append(day)
+        day = _month_end(day + datetime.timedelta(days=1))
+    if end >= agreement.period_start:
+        days.append(end)
+    return days
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _histories(user, agreement) -> list[_History]:
+    """The plan's actions the user may see, with their updates and moves: three queries."""
+    actions = (
+        Action.objects.visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("origin_meeting")
+        .only("pk", "position", "due_date", "origin_meeting__date")
+        .prefetch_related(
+            Prefetch(
+                "due_date_moves",
+                # Without the model's ordering, which joins the action for nothing: the
+                # rule sorts the moves itself.
+                queryset=DueDateMove.objects.only(
+                    "pk", "action_id", "agreed_on", "from_date", "to_date"
+                ).order_by(),
+            ),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.only("pk", "action_id", "date", "status").order_by(
+                    "date", "pk"
+                ),
+            ),
+        )
+    )
+    histories = []
+    for action in actions:
+        meeting = action.origin_meeting
+        history = _History(action, meeting.date if meeting else None)
+        for update in action.updates.all():
+            history.update_days.append(update.date)
+            history.update_statuses.append(update.status)
+        histories.append(history)
+    return histories
+
+
+def year_of(user, agreement, as_of: datetime.date) -> list[YearPoint]:
+    """Open, overdue and at-risk actions of the plan at each of year_days, counting only
+    the actions the user may see (Action.objects.visible_to, the one door)."""
+    days = year_days(agreement, as_of)
+    if not days:
+        return []
+    histories = _histories(user, agreement)
+    points = []
+    for day in days:
+        rows = [row for h in histories if (row := h.on(day, agreement.period_start)) is not None]
+        points.append(
+            YearPoint(
+                day=day,
+                open=sum(1 for row in rows if row.status_on not in CLOSED_STATUSES),
+                overdue=sum(1 for row in rows if row.is_overdue),
+                at_risk=len(at_risk_in(rows)),
+            )
+        )
+    return points
