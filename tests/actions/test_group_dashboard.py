@@ -325,3 +325,13 @@ def test_the_police_officer_s_actions_of_both_partnerships_are_one_list(
     assert served(theirs).action_ids == {n1.pk, Action.objects.get(reference="N2").pk}
     scb = served(client.get(f"/p/scb{reverse('actions:my_actions')}"))
     assert scb.action_ids == {Action.objects.get(reference="T-police").pk}
+
+
+def test_an_admin_reads_any_group_restricted_actions_included(client, force_area, admin_user):
+    group, _ = force_area
+    table = _by_partnership(_dashboard(client, admin_user, group, as_of=DAY.isoformat()))
+    assert table[NORTHSHIRE]["Overdue"] == 2  # N1 and the panel's N4
+    assert (
+        table[SCB_NAME]["Actions"]
+        == _expected(Body.objects.get(short_name="SCB"), DAY, user_sees_restricted=True)["Actions"]
+    )
