@@ -32,6 +32,15 @@ def test_chair_reviews_2018_19_as_of_april_2019(
     assert overdue_rows.count() == 11
     assert "Dovetail" not in page.locator("table.app-actions-table").inner_text()
     assert page.get_by_role("img", name="Status of actions by theme").is_visible()
+    # The year month by month: its figures behind a "details", opened by keyboard; the plan
+    # ended on 31 March 2019, its last point (A2, due that day, was not yet overdue).
+    year = page.get_by_role("img", name="Open, overdue and at-risk actions month by month")
+    assert year.is_visible()
+    page.locator("summary", has_text="The figures month by month").focus()
+    page.keyboard.press("Enter")
+    last_point = page.locator("#year-table tbody tr").last
+    assert last_point.is_visible()
+    assert " ".join(last_point.inner_text().split()) == "31 March 2019 12 10 0"
     assert_accessible(page)
 
     # The list, filtered by theme.
