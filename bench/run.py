@@ -79,7 +79,7 @@ def compared_scales(scale: str) -> tuple[str, str]:
 class Page:
     key: str
     label: str
-    user: str  # "officer" or "chair"
+    user: str  # "officer", "chair", "admin" or "overseer"
     url_name: str = ""
     path: str = ""  # a literal path instead of a URL name
     kwargs: dict = field(default_factory=dict)  # values are context keys, or literals
@@ -130,6 +130,10 @@ PAGES = [
          kwargs={"pk": "board"}, floor=("body", "body_lines", "body_meetings")),
     Page("partnership_map", "Partnership map", "chair", "meetings:partnership_map",
          floor=("map_bodies", "map_lines")),
+    # The force-area view (issue 26): an overseer's dashboard across a group of partnerships.
+    Page("group_dashboard", "Force-area dashboard as of a past date", "overseer",
+         "actions:group_dashboard", kwargs={"slug": "group"},
+         query=(("as_of", "past_day"),), floor=("group_counts",), list_like=True),
 ]  # fmt: skip
 
 # The officer's form that records a progress update (GET shows it, POST saves it).
@@ -137,6 +141,13 @@ STATUS_UPDATE_URL_NAME = "actions:action_update"
 
 # The plain SQL under each page, with %(name)s parameters from the context.
 FLOOR_SQL = {
+    "group_counts": """
+        SELECT ag.board_id, a.status, count(*)
+        FROM actions_action a
+        JOIN csa_agreement ag ON ag.id = a.agreement_id
+        JOIN governance_partnershipgroup_partnerships g ON g.body_id = ag.board_id
+        WHERE g.partnershipgroup_id = %(group_id)s AND ag.period_start <= %(past_day)s
+        GROUP BY ag.board_id, a.status""",
     "mine": """
         SELECT a.id, a.reference, a.description, a.status, a.due_date, a.timescale
         FROM actions_action a
@@ -214,6 +225,40 @@ def _bench_admin():
     return admin
 
 
+# The force area the overseer's page is opened on: partnership 1 and the next ones, up to
+# this many (a police force area holds a county's and its districts' partnerships).
+FORCE_AREA_PARTNERSHIPS = 10
+
+
+def _bench_force_area() -> tuple[str, int, object]:
+    """A group of partnerships 1 to FORCE_AREA_PARTNERSHIPS and its overseer (the generator
+    makes none), as (its address part, its id, the overseer); ("", 0, None) on code from
+    before groups existed, whose page is then reported as missing."""
+    from django.contrib.auth import get_user_model
+
+    from bench.synthetic import partnership_prefix
+    from governance.models import Body
+
+    try:
+        from governance.models import PartnershipGroup
+        from governance.services import partnership_group_create
+    except ImportError:
+        return "", 0, None
+    overseer, _ = get_user_model().objects.get_or_create(username="bench-overseer")
+    group = PartnershipGroup.objects.filter(slug="bench-force-area").first()
+    if group is None:
+        names = [f"{partnership_prefix(n)} SCB" for n in range(1, FORCE_AREA_PARTNERSHIPS + 1)]
+        group = partnership_group_create(
+            name="Bench force area",
+            slug="bench-force-area",
+            partnerships=Body.objects.filter(short_name__in=names),
+            overseers=[overseer],
+            by=None,
+            reason="The benchmark's force area",
+        )
+    return group.slug, group.pk, overseer
+
+
 def _context(partnership: int = 1, action: int | None = None) -> dict:
     """The objects of partnership 1 that the pages are opened on.
 
@@ -240,7 +285,13 @@ def _context(partnership: int = 1, action: int | None = None) -> dict:
     candidates = list(mine) or list(agreement.actions.all())
     action = pinned or max(candidates, key=lambda a: (a.updates.count(), -a.pk))
     past_day = min(previous.period_start + datetime.timedelta(days=200), previous.period_end)
+    group, group_id, overseer = _bench_force_area()
+    users = {"officer": officer, "chair": chair, "admin": _bench_admin()}
+    if overseer is not None:
+        users["overseer"] = overseer
     return {
+        "group": group,
+        "group_id": group_id,
         "board": board.pk,
         "agreement": agreement.pk,
         "previous": previous.pk,
@@ -250,7 +301,7 @@ def _context(partnership: int = 1, action: int | None = None) -> dict:
         "on_track": "on_track",
         "at_risk": "at_risk",
         "off_track": "off_track",
-        "users": {"officer": officer, "chair": chair, "admin": _bench_admin()},
+        "users": users,
         "my_action_ids": list(mine.order_by("pk").values_list("pk", flat=True)),
     }
 
