@@ -4,8 +4,8 @@ partnership, by theme and by lead organisation.
 Every figure starts from Action.objects.visible_to(user) in the group's scope
 (governance.access.enter_group), so the group's boundary and the restricted rule are the
 access module's; the time rules are the read model's (ActionQuerySet.with_progress, .overdue
-and .stale, as of the day). Each table is one GROUP BY query however many partnerships and
-actions, each flag a subquery of ids asked once.
+and .stale, as of the day). Two GROUP BY queries however many partnerships and actions (plan
+and theme; lead organisation), each flag a subquery of ids asked once.
 """
 
 import datetime
@@ -111,15 +111,22 @@ def _tables(rows, key, make) -> list[Figures]:
     return list(table.values())
 
 
-def by_partnership(actions, as_of: datetime.date) -> list[Figures]:
-    rows = _split(
-        actions,
-        as_of,
-        "agreement_id",
-        "agreement__board__name",
-        "agreement__board__slug",
+def by_partnership_and_theme(actions, as_of: datetime.date):
+    """(by partnership, by theme): both tables from one GROUP BY of plan and theme. An action
+    is in one plan and one theme, so adding up the groups counts each action once. Themes are
+    matched by name across partnerships: each partnership has its own themes, and "Domestic
+    Abuse" in one is "Domestic Abuse" in another."""
+    rows = list(
+        _split(
+            actions,
+            as_of,
+            "agreement_id",
+            "agreement__board__name",
+            "agreement__board__slug",
+            "theme__name",
+        )
     )
-    table = _tables(
+    partnerships = _tables(
         rows,
         lambda row: row["agreement_id"],
         lambda row: Figures(
@@ -129,19 +136,15 @@ def by_partnership(actions, as_of: datetime.date) -> list[Figures]:
             agreement_id=row["agreement_id"],
         ),
     )
-    return sorted(table, key=lambda f: f.name)
-
-
-def by_theme(actions, as_of: datetime.date) -> list[Figures]:
-    """By the theme's name across partnerships: each partnership has its own themes, and
-    "Domestic Abuse" in one is "Domestic Abuse" in another."""
-    rows = _split(actions, as_of, "theme__name")
-    table = _tables(
+    themes = _tables(
         rows,
         lambda row: row["theme__name"] or "",
         lambda row: Figures(key=row["theme__name"] or "", name=row["theme__name"] or "No theme"),
     )
-    return sorted(table, key=lambda f: (-f.needs_attention, f.name.lower()))
+    return (
+        sorted(partnerships, key=lambda f: f.name),
+        sorted(themes, key=lambda f: (-f.needs_attention, f.name.lower())),
+    )
 
 
 def by_lead_organisation(actions, as_of: datetime.date) -> list[Figures]:

@@ -55,7 +55,7 @@ def group_dashboard(request, slug):
     as_of = data.get("as_of") or today()
     partnership, lead = data.get("partnership"), data.get("lead")
     actions = figures.plans_in_scope(user, as_of, board=partnership, organisation=lead)
-    partnerships = figures.by_partnership(actions, as_of)
+    partnerships, themes = figures.by_partnership_and_theme(actions, as_of)
     lead_query = {"lead": f"org:{lead.pk}"} if lead else {}
     for row in partnerships:
         # Each figure opens the partnership's own list, as of the same day, filtered alike.
@@ -78,7 +78,7 @@ def group_dashboard(request, slug):
         lead=lead,
         partnerships=partnerships,
         totals=_totals(partnerships),
-        themes=figures.by_theme(actions, as_of),
+        themes=themes,
         page_obj=leads_page,
         querystring_without_page=others.urlencode(),
         day_query=_query(as_of=as_of.isoformat()),
