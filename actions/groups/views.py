@@ -54,7 +54,9 @@ def group_dashboard(request, slug):
     data = form.cleaned_data if form.is_bound else {}
     as_of = data.get("as_of") or today()
     partnership, lead = data.get("partnership"), data.get("lead")
-    actions = figures.plans_in_scope(user, as_of, board=partnership, organisation=lead)
+    actions = figures.read_once(
+        figures.plans_in_scope(user, as_of, board=partnership, organisation=lead)
+    )
     partnerships, themes = figures.by_partnership_and_theme(actions, as_of)
     lead_query = {"lead": f"org:{lead.pk}"} if lead else {}
     for row in partnerships:
