@@ -389,6 +389,19 @@ def exception_rule(as_of: datetime.date) -> _ExceptionRule:
     return _ExceptionRule(as_of)
 
 
+def rag_reason_of(row) -> str:
+    """Why a row's computed status is what it is, in words: for a typed row (actions.rows)
+    and an action read through rows() alike."""
+    if row.is_overdue:
+        days = row.days_overdue
+        return f"overdue by {days} day{'' if days == 1 else 's'}"
+    if row.is_due_soon and row.status_on == Status.NOT_STARTED:
+        return f"due within {settings.DUE_SOON_DAYS} days and not started"
+    if row.is_stale:
+        return f"no update for {settings.STALE_AFTER_DAYS} days"
+    return "no overdue, due-soon or stale flag"
+
+
 def user_display_name(user) -> str:
     """How a person is named in the pages: their Person's name, else their account's."""
     if user is None:  # an import or a command: no person to name
@@ -661,14 +674,7 @@ class Action(models.Model):
     @property
     def rag_reason(self) -> str:
         """Why the computed status is what it is, in words."""
-        if self.is_overdue:
-            days = self.days_overdue
-            return f"overdue by {days} day{'' if days == 1 else 's'}"
-        if self.is_due_soon and self.status_on == Status.NOT_STARTED:
-            return f"due within {settings.DUE_SOON_DAYS} days and not started"
-        if self.is_stale:
-            return f"no update for {settings.STALE_AFTER_DAYS} days"
-        return "no overdue, due-soon or stale flag"
+        return rag_reason_of(self)
 
     @property
     def due_date_moved(self) -> bool:

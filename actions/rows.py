@@ -15,10 +15,9 @@ Two due dates, one name each, everywhere:
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 
-from .models import Action, ProgressUpdate, Rag, Status, user_display_name
+from .models import Action, ProgressUpdate, Rag, Status, rag_reason_of, user_display_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +125,7 @@ class ActionRow:
     @property
     def rag_reason(self) -> str:
         """Why the computed status is what it is, in words."""
-        if self.is_overdue:
-            days = self.days_overdue
-            return f"overdue by {days} day{'' if days == 1 else 's'}"
-        if self.is_due_soon and self.status_on == Status.NOT_STARTED:
-            return f"due within {settings.DUE_SOON_DAYS} days and not started"
-        if self.is_stale:
-            return f"no update for {settings.STALE_AFTER_DAYS} days"
-        return "no overdue, due-soon or stale flag"
+        return rag_reason_of(self)
 
     @property
     def latest_update_author(self) -> str:
