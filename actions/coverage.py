@@ -3,16 +3,19 @@ actions of the plan that serve it on a day, their leads and state, and the respo
 authorities that lead nothing under it.
 
 An action serves an obligation when it is tagged with it, or its theme (or the theme's parent)
-is. Rows come from reporting.plan_on_day, so restricted actions stay hidden from whoever may not
-see them, and each action's state is the one on the day. Here, not in plans, so that the
-board report (actions.dashboard) reads it too.
+is: SERVING_PATHS, read by served_by here and by serving in the group's figures
+(actions.groups.figures). Rows come from reporting.plan_on_day, so restricted actions stay
+hidden from whoever may not see them, and each action's state is the one on the day. Here,
+not in plans, so that the board report (actions.dashboard) reads it too.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from csa.models import Obligation, Theme
+from django.db.models import Q
+
+from csa.models import Obligation
 from governance.models import Organisation
 
 from .models import Action
@@ -29,6 +32,33 @@ RESPONSIBLE_AUTHORITY_KINDS = (
     Organisation.Kind.HEALTH,
     Organisation.Kind.PROBATION,
 )
+
+# The one rule of what serves an obligation, as relations of Action: tagged itself (the
+# first), through its theme, through the theme's parent.
+SERVING_PATHS = ("obligations", "theme__obligations", "theme__parent__obligations")
+
+
+def serving(obligation) -> Q:
+    """The actions that serve `obligation` (an Obligation, its pk, or an OuterRef to one).
+    Its joins can meet an action more than once: count it distinct."""
+    condition = Q()
+    for path in SERVING_PATHS:
+        condition |= Q(**{path: obligation})
+    return condition
+
+
+def served_by(actions) -> dict[int, tuple[set[int], set[int]]]:
+    """{action id: (the obligations it serves, those of them it is tagged with itself)} for
+    the actions of `actions` that serve any. One query."""
+    served = defaultdict(lambda: (set(), set()))
+    for action_id, tagged, *through_theme in actions.order_by().values_list("pk", *SERVING_PATHS):
+        serves, direct = served[action_id]
+        for obligation_id in (tagged, *through_theme):
+            if obligation_id is not None:
+                serves.add(obligation_id)
+        if tagged is not None:
+            direct.add(tagged)
+    return served
 
 
 @dataclass(frozen=True)
@@ -59,39 +89,28 @@ class ObligationCoverage:
 
 def coverage_of(agreement, rows: list[ActionRow]) -> list[ObligationCoverage]:
     """The coverage of the plan's rows (plan_on_day's) by the partnership's obligations.
-    Four queries, however many actions and obligations."""
+    Three queries, however many actions and obligations."""
     board_id = agreement.board_id
     obligations = list(Obligation.objects.filter(board_id=board_id).order_by("position", "name"))
     if not obligations:
         return []
-    by_action = defaultdict(set)
-    for action_id, obligation_id in Action.obligations.through.objects.filter(
-        action__agreement=agreement
-    ).values_list("action_id", "obligation_id"):
-        by_action[action_id].add(obligation_id)
-    by_theme = defaultdict(set)
-    for theme_id, obligation_id in Theme.obligations.through.objects.filter(
-        theme__board_id=board_id
-    ).values_list("theme_id", "obligation_id"):
-        by_theme[theme_id].add(obligation_id)
+    served = served_by(Action.objects.filter(agreement=agreement))
     authorities = list(
         partnership_organisations(agreement.board)
         .filter(kind__in=RESPONSIBLE_AUTHORITY_KINDS)
         .order_by("short_name")
     )
-    serving = defaultdict(list)
+    serving_it = defaultdict(list)
     direct = defaultdict(set)
     for row in rows:
-        through_theme = set()
-        if row.theme is not None:
-            through_theme = by_theme[row.theme.pk] | by_theme.get(row.theme.parent_id, set())
-        for obligation_id in by_action[row.pk] | through_theme:
-            serving[obligation_id].append(row)
-        for obligation_id in by_action[row.pk]:
+        serves, tagged = served.get(row.pk, ((), ()))
+        for obligation_id in serves:
+            serving_it[obligation_id].append(row)
+        for obligation_id in tagged:
             direct[obligation_id].add(row.pk)
     coverage = []
     for obligation in obligations:
-        its_rows = serving[obligation.pk]
+        its_rows = serving_it[obligation.pk]
         leading = {
             lead.organisation_id for row in its_rows for lead in row.leads if lead.organisation_id
         }
@@ -109,5 +128,5 @@ def coverage_of(agreement, rows: list[ActionRow]) -> list[ObligationCoverage]:
 
 
 def plan_coverage(user, agreement, as_of: datetime.date) -> list[ObligationCoverage]:
-    """coverage_of the plan as the user may see it on the day. Six queries."""
+    """coverage_of the plan as the user may see it on the day. Five queries."""
     return coverage_of(agreement, plan_on_day(user, agreement, as_of))

@@ -1,22 +1,25 @@
 """A group's figures: overdue, at risk and stale actions of its partnerships as of a day, by
-partnership, by theme and by lead organisation.
+partnership, by theme, by obligation and by lead organisation.
 
 Every figure starts from Action.objects.visible_to(user) in the group's scope
 (governance.access.enter_group), so the group's boundary and the restricted rule are the
 access module's; the time rules are the read model's (ActionQuerySet.with_progress, .overdue
 and .stale, as of the day). Two GROUP BY queries however many partnerships and actions (plan
-and theme; lead organisation), each flag a subquery of ids asked once.
+and theme; lead organisation), each flag a subquery of ids asked once, and one query of the
+obligations with their counts (what serves one is actions.coverage's rule).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from csa.models import Agreement
+from csa.models import Agreement, Obligation
 from governance.access import access_for
 from governance.models import Body, Organisation
 
+from ..coverage import serving
 from ..models import Action, ActionLead, Status
 
 # "At risk" on a group's page: what the officers say is at risk or off track on the day.
@@ -37,13 +40,17 @@ def lead_organisations(user, as_of: datetime.date):
     )
 
 
+def boards_in_scope(user, *, board=None):
+    """The group's partnerships the user reads, or the one asked for."""
+    boards = group_boards(user)
+    return boards.filter(pk=board.pk) if board is not None else boards
+
+
 def plans_in_scope(user, as_of: datetime.date, *, board=None, organisation=None):
     """The actions the user may see of the plan each partnership works to on the day (in
     force, else the latest agreed: as My actions reads it), kept to one partnership or to
     what one organisation leads when asked."""
-    boards = group_boards(user)
-    if board is not None:
-        boards = boards.filter(pk=board.pk)
+    boards = boards_in_scope(user, board=board)
     actions = Action.objects.visible_to(user).filter(
         agreement__in=Agreement.objects.current_ids_for(boards, as_of)
     )
@@ -85,13 +92,21 @@ class Figures:
         return self.overdue + self.at_risk + self.stale
 
 
-def _split(actions, as_of: datetime.date, *keys: str, joined=None):
-    """Rows of (keys..., total, overdue, at_risk, stale): one GROUP BY query. Each flag is the
-    read model's own rule (ActionQuerySet.overdue, .stale, the status on the day), asked once
-    as a subquery of ids, never per row or per key. `joined` is `actions` with the join the
-    keys need, when they cross a relation."""
+def _flags(actions, as_of: datetime.date) -> dict[str, Q]:
+    """Each flag as a condition on an action: the read model's own rule (ActionQuerySet.overdue,
+    .stale, the status on the day), asked once as a subquery of ids, never per row or per key."""
     on_day = actions.with_progress(as_of)
-    at_risk = on_day.filter(status_on__in=AT_RISK_STATUSES)
+    return {
+        "overdue": Q(pk__in=on_day.overdue(as_of).values("pk")),
+        "at_risk": Q(pk__in=on_day.filter(status_on__in=AT_RISK_STATUSES).values("pk")),
+        "stale": Q(pk__in=on_day.stale(as_of=as_of).values("pk")),
+    }
+
+
+def _split(actions, as_of: datetime.date, *keys: str, joined=None):
+    """Rows of (keys..., total, overdue, at_risk, stale): one GROUP BY query. `joined` is
+    `actions` with the join the keys need, when they cross a relation."""
+    flags = _flags(actions, as_of)
     return (
         (joined if joined is not None else actions)
         .with_progress(as_of)
@@ -99,11 +114,7 @@ def _split(actions, as_of: datetime.date, *keys: str, joined=None):
         .values(*keys)
         .annotate(
             total=Count("pk", distinct=True),
-            overdue=Count("pk", distinct=True, filter=Q(pk__in=on_day.overdue(as_of).values("pk"))),
-            at_risk=Count("pk", distinct=True, filter=Q(pk__in=at_risk.values("pk"))),
-            stale=Count(
-                "pk", distinct=True, filter=Q(pk__in=on_day.stale(as_of=as_of).values("pk"))
-            ),
+            **{flag: Count("pk", distinct=True, filter=q) for flag, q in flags.items()},
         )
     )
 
@@ -176,3 +187,48 @@ def by_lead_organisation(actions, as_of: datetime.date) -> list[Figures]:
         ),
     )
     return sorted(table, key=lambda f: (-f.needs_attention, f.slug.lower()))
+
+
+# Statutory duties first, then the PCC's objectives, then the rest: the default list's order.
+KIND_ORDER = {kind: number for number, kind in enumerate(Obligation.Kind.values)}
+
+
+def by_obligation(actions, as_of: datetime.date, boards) -> list[Figures]:
+    """By each duty or objective of the partnerships in `boards`, matched by name across them
+    (each partnership keeps its own list; the default duties have the same names in each),
+    with the actions that serve it (actions.coverage.serving: tagged, or through the theme).
+    One query, however many partnerships and actions: each partnership's obligation with a
+    count subquery per figure, kept to that partnership's actions. One that no action serves
+    is a row of noughts: the group's gap."""
+    flags = _flags(actions, as_of)
+
+    def serving_it(condition=None):
+        its_actions = (
+            actions.filter(serving(OuterRef("pk")), agreement__board=OuterRef("board"))
+            .filter(condition or Q())
+            .order_by()
+            .values("agreement__board")
+            .annotate(number=Count("pk", distinct=True))
+            .values("number")
+        )
+        return Coalesce(Subquery(its_actions), 0)
+
+    rows = (
+        Obligation.objects.filter(board__in=boards.values("pk"))
+        .annotate(
+            total=serving_it(),
+            **{flag: serving_it(q) for flag, q in flags.items()},
+        )
+        .values("name", "kind", "position", "total", *flags)
+        .order_by("position", "name")  # so that a name's first row has its lowest position
+    )
+    table = _tables(
+        rows,
+        lambda row: row["name"],
+        lambda row: Figures(
+            key=row["name"],
+            name=row["name"],
+            extra={"order": (KIND_ORDER.get(row["kind"], len(KIND_ORDER)), row["position"])},
+        ),
+    )
+    return sorted(table, key=lambda f: (*f.extra["order"], f.name.lower()))

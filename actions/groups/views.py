@@ -69,6 +69,20 @@ def group_dashboard(request, slug):
             "at_risk": f"{base}&status=at_risk&status=off_track",
             "stale": f"{base}&flag=stale",
         }
+    obligations = figures.by_obligation(
+        actions, as_of, figures.boards_in_scope(user, board=partnership)
+    )
+    # An obligation's row counts several partnerships' own duties: its way in is each
+    # partnership's coverage page, which lists the actions under each duty on the same day.
+    coverage_links = [
+        (
+            row.name,
+            address_in(row.slug, "plans:coverage", row.agreement_id)
+            + "?"
+            + _query(as_of=as_of.isoformat()),
+        )
+        for row in partnerships
+    ]
     leads = Paginator(figures.by_lead_organisation(actions, as_of), LEADS_PER_PAGE)
     leads_page = leads.get_page(request.GET.get("page"))
     others = request.GET.copy()
@@ -81,6 +95,9 @@ def group_dashboard(request, slug):
         partnerships=partnerships,
         totals=_totals(partnerships),
         themes=themes,
+        obligations=obligations,
+        unserved=[row.name for row in obligations if not row.total],
+        coverage_links=coverage_links,
         page_obj=leads_page,
         querystring_without_page=others.urlencode(),
         day_query=_query(as_of=as_of.isoformat()),

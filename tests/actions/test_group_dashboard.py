@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate, Status
 from actions.selectors import my_actions
+from csa.models import Obligation
+from csa.services import obligations_ensure_defaults
 from governance.models import Body, Membership, Organisation, Role
 from governance.services import partnership_group_create
 from plans.importer import load_agreement_file
@@ -35,7 +37,9 @@ FIGURES = ("Overdue", "At risk or off track", "Stale", "Actions")
 def _northshire_plan(board, *, police, theme_name="Domestic Abuse"):
     """A plan of four actions seen by all and one led by a restricted panel:
     N1 overdue since 31 May, never updated (so stale too); N2 at risk from 1 September;
-    N3 completed in July; N4, the panel's, overdue."""
+    N3 completed in July; N4, the panel's, overdue. The partnership has the default duties;
+    its theme serves Domestic abuse (so all four do) and N2 is tagged Reducing reoffending
+    itself."""
     plan = AgreementFactory(board=board)
     theme = ThemeFactory(board=board, name=theme_name)
     n1 = ActionFactory(agreement=plan, theme=theme, reference="N1", due_date="2018-05-31")
@@ -57,7 +61,14 @@ def _northshire_plan(board, *, police, theme_name="Domestic Abuse"):
     ActionLeadFactory(action=n4, organisation=None, body=panel, position=1)
     ProgressUpdateFactory(action=n2, date=datetime.date(2018, 9, 1), status=Status.AT_RISK)
     ProgressUpdateFactory(action=n3, date=datetime.date(2018, 7, 1), status=Status.COMPLETED)
+    obligations_ensure_defaults(board=board)
+    theme.obligations.add(_duty(board, "Domestic abuse"))
+    n2.obligations.add(_duty(board, "Reducing reoffending"))
     return plan, panel
+
+
+def _duty(board, name):
+    return Obligation.objects.get(board=board, name=name)
 
 
 @pytest.fixture
@@ -85,6 +96,9 @@ def force_area(worcestershire, police):
         body=Body.objects.get(short_name="Channel Panel"),
         position=1,
     )
+    obligations_ensure_defaults(board=worcestershire)  # none made yet, unless the file gave them
+    policing.obligations.add(_duty(worcestershire, "Domestic abuse"))
+    channel.obligations.add(_duty(worcestershire, "Prevent"))
     group = partnership_group_create(
         name="West Mercia force area",
         description="The partnerships the PCC's office looks across.",
@@ -193,18 +207,38 @@ def test_each_figure_opens_the_partnership_s_own_list_filtered_alike(client, for
 
 
 def test_restricted_actions_stay_hidden_unless_the_overseer_is_a_member(
-    client, force_area, overseer
+    client, force_area, overseer, worcestershire
 ):
     group, panel = force_area
-    hidden = _by_partnership(_dashboard(client, overseer, group, as_of=DAY.isoformat()))
+    day = {"as_of": DAY.isoformat()}
+    hidden_page = _dashboard(client, overseer, group, **day)
+    hidden = _by_partnership(hidden_page)
     member = _overseer(group, username="liaison-chair", bodies=[panel])
-    shown = _by_partnership(_dashboard(client, member, group, as_of=DAY.isoformat()))
+    shown_page = _dashboard(client, member, group, **day)
+    shown = _by_partnership(shown_page)
     assert hidden[NORTHSHIRE]["Overdue"] == 1
     assert shown[NORTHSHIRE]["Overdue"] == 2
     assert shown[NORTHSHIRE]["Actions"] == 4
     # Worcestershire's Channel Panel's action: the member of Northshire's panel is not its
     # member, so it stays hidden from both.
     assert shown[SCB_NAME] == hidden[SCB_NAME]
+
+    # By duty: Northshire's panel's N4 serves Domestic abuse through its theme, counted for
+    # the panel's member only; the Channel Panel's Prevent action for neither.
+    hidden_duties, shown_duties = _by_obligation(hidden_page), _by_obligation(shown_page)
+    assert (
+        shown_duties["Domestic abuse"]["Overdue"] == hidden_duties["Domestic abuse"]["Overdue"] + 1
+    )
+    assert (
+        shown_duties["Domestic abuse"]["Actions"] == hidden_duties["Domestic abuse"]["Actions"] + 1
+    )
+    assert shown_duties["Prevent"] == hidden_duties["Prevent"]
+    assert "confidential case work" not in served(hidden_page).main
+    scb = {"partnership": worcestershire.pk, **day}
+    assert (
+        _by_obligation(_dashboard(client, member, group, **scb))["Prevent"]
+        == (_by_obligation(_dashboard(client, overseer, group, **scb))["Prevent"])
+    )
 
 
 def test_by_lead_organisation_across_partnerships_and_filtered_by_it(
@@ -282,6 +316,94 @@ def test_the_overseer_has_a_header_link_and_no_update_or_edit_anywhere(
     assert client.get(f"/p/{other.slug}/dashboard/").status_code == 404
 
 
+def _by_obligation(response):
+    """{duty or objective: its figures}; {} when the partnerships shown list none."""
+    assert response.status_code == 200, response.content.decode()[:2000]
+    table = served(response).table(section="obligations", optional=True)
+    if table is None:
+        assert "No partnership here lists a duty or objective yet." in served(response).main
+        return {}
+    names = [row.cells[0] for row in table.rows]
+    assert len(names) == len(set(names)), names  # one row a name, however many partnerships
+    return table.by_label()
+
+
+def test_by_duty_across_partnerships_matched_by_name(client, force_area, overseer, worcestershire):
+    group, _ = force_area
+    northshire = Body.objects.get(short_name="Northshire CSP")
+    watford = Body.objects.get(short_name="Watford CSP")
+    day = {"as_of": DAY.isoformat()}
+    response = _dashboard(client, overseer, group, **day)
+    page = served(response)
+    assert page.headings["obligations"] == "By duty or objective"
+    table = page.table(section="obligations")
+    assert "matched by name across partnerships" in table.caption
+    assert [row.cells[0] for row in table.rows][:2] == [
+        "Crime and disorder reduction",
+        "Reducing reoffending",
+    ]
+    whole = _by_obligation(response)
+
+    # Northshire alone: N1 to N3 through their theme (N4 is the panel's), N2 tagged itself.
+    alone = _dashboard(client, overseer, group, partnership=northshire.pk, **day)
+    own = _by_obligation(alone)
+    assert own["Domestic abuse"] == {
+        "Overdue": 1,
+        "At risk or off track": 1,
+        "Stale": 1,
+        "Actions": 3,
+    }
+    assert own["Reducing reoffending"] == {
+        "Overdue": 0,
+        "At risk or off track": 1,
+        "Stale": 0,
+        "Actions": 1,
+    }
+    assert own["Serious Violence Duty"] == dict.fromkeys(FIGURES, 0)
+    assert (
+        "serves 5 of the 7: Crime and disorder reduction, Substance misuse, Serious Violence"
+        in (served(alone).main)
+    )
+
+    # The group's row is each partnership's own duty of that name, added up: Worcestershire's
+    # T-police (overdue, tagged itself) is in Domestic abuse with Northshire's three.
+    parts = [
+        _by_obligation(_dashboard(client, overseer, group, partnership=board.pk, **day))
+        for board in (northshire, worcestershire, watford)
+    ]
+    for name, figures in whole.items():
+        assert figures == {f: sum(p.get(name, {}).get(f, 0) for p in parts) for f in FIGURES}
+    assert parts[1]["Domestic abuse"]["Actions"] >= 1
+    assert parts[1]["Domestic abuse"]["Overdue"] >= 1
+
+    # Filtered by West Mercia Police: N1 and N2 in Northshire, T-police in Worcestershire.
+    police = Organisation.objects.get(short_name="WM Police")
+    led = _by_obligation(_dashboard(client, overseer, group, lead=police.pk, **day))
+    assert led["Domestic abuse"] == {
+        "Overdue": 2,
+        "At risk or off track": 1,
+        "Stale": 2,
+        "Actions": 3,
+    }
+
+
+def test_each_partnership_s_coverage_page_is_linked_and_opens_for_the_overseer(
+    client, force_area, overseer
+):
+    group, _ = force_area
+    northshire = Body.objects.get(short_name="Northshire CSP")
+    plan = northshire.agreements.get()
+    response = _dashboard(client, overseer, group, as_of=DAY.isoformat())
+    url = f"/p/{northshire.slug}/agreements/{plan.pk}/coverage/?as_of=2018-09-30"
+    assert (url, f"Duties and objectives of the {NORTHSHIRE}") in served(response).links
+    coverage = client.get(url)
+    assert coverage.status_code == 200
+    page = served(coverage)
+    (duty,) = [t for t in page.tables if t.caption.startswith("Actions serving Domestic abuse")]
+    assert sorted(duty.references) == ["N1", "N2", "N3"]  # not the panel's N4
+    assert "confidential case work" not in page.main
+
+
 def _queries(client, user, group):
     _dashboard(client, user, group, as_of=DAY.isoformat())  # the access, read once
     with CaptureQueriesContext(connection) as queries:
@@ -327,8 +449,15 @@ def test_the_police_officer_s_actions_of_both_partnerships_are_one_list(
     assert scb.action_ids == {Action.objects.get(reference="T-police").pk}
 
 
-def test_an_admin_reads_any_group_restricted_actions_included(client, force_area, admin_user):
+def test_an_admin_reads_any_group_restricted_actions_included(
+    client, force_area, admin_user, overseer, worcestershire
+):
     group, _ = force_area
+    scb = {"partnership": worcestershire.pk, "as_of": DAY.isoformat()}
+    admin_duties = _by_obligation(_dashboard(client, admin_user, group, **scb))
+    overseer_duties = _by_obligation(_dashboard(client, overseer, group, **scb))
+    # The Channel Panel's action, tagged Prevent: the admin counts it, the overseer does not.
+    assert admin_duties["Prevent"]["Actions"] == overseer_duties["Prevent"]["Actions"] + 1
     table = _by_partnership(_dashboard(client, admin_user, group, as_of=DAY.isoformat()))
     assert table[NORTHSHIRE]["Overdue"] == 2  # N1 and the panel's N4
     assert (

@@ -49,6 +49,12 @@ def test_an_overseer_reads_the_force_area_by_keyboard_on_a_phone(
     table = page.get_by_role("table", name="Overdue, at risk and stale actions by partnership")
     row = table.get_by_role("row").filter(has_text=dashboard.NORTHSHIRE)
     assert row.get_by_role("cell").nth(0).inner_text().startswith("1")  # N1, overdue
+    duties = page.get_by_role(
+        "table",
+        name="Overdue, at risk and stale actions by duty or objective, matched by name across "
+        "partnerships",
+    )
+    assert duties.get_by_role("row").filter(has_text="Domestic abuse").count() == 1
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert_accessible(page)
 
