@@ -91,9 +91,14 @@ class MyActionsFilterForm(GovukForm, forms.Form):
         error_messages={"invalid_choice": "Choose a theme from the list"},
     )
 
-    def __init__(self, *args, themes, **kwargs):
+    def __init__(self, *args, themes, with_partnership=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = themes
+        if with_partnership:
+            # Themes of several partnerships: two may each have a "Domestic abuse".
+            self.fields["theme"].label_from_instance = lambda theme: (
+                f"{theme} ({theme.board.short_name})"
+            )
 
     def valid_value(self, name):
         """The value of a filter if it was valid, else no filter: the rest still applies."""

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from csa.models import Agreement, Theme
@@ -49,17 +49,62 @@ def my_actions_scope(user) -> Scope:
     return Scope.LED
 
 
-# The partnership of an action arising outside any plan (Action.board), to keep each
-# partnership's together; nothing for a plan's action, whose plan already does.
-_ARISING_BOARD = Case(
-    When(
-        agreement__isnull=True,
-        then=Coalesce("origin_meeting__body__partnership_id", "origin_meeting__body_id"),
-    )
+def _scope_in(access, board_id: int) -> Scope:
+    """my_actions_scope in one partnership: by the user's role there."""
+    if board_id in access.coordinator_board_ids:
+        return Scope.ALL_TO_UPDATE
+    if board_id in access.chair_board_ids:
+        return Scope.ALL_TO_READ
+    return Scope.LED
+
+
+def my_actions_across(user) -> bool:
+    """Does "my actions" span several partnerships? Outside any partnership's address a
+    person in several holds them all (governance.access); an admin there sees every
+    partnership's actions, as on one partnership's page."""
+    access = access_for(user)
+    return not access.spans_every_partnership and len(access.board_ids) > 1
+
+
+def my_actions_elsewhere(user) -> bool:
+    """Does the user, on one partnership's "my actions", also have it across several?"""
+    return len(access_for(user).partnerships) > 1 and not my_actions_across(user)
+
+
+# The partnership an action belongs to (Action.board), as columns: its plan's board, or the
+# board of the meeting it arose at. Joined already by ActionQuerySet.rows().
+_PARTNERSHIP = Coalesce(
+    "agreement__board_id", "origin_meeting__body__partnership_id", "origin_meeting__body_id"
+)
+_PARTNERSHIP_NAME = Coalesce(
+    "agreement__board__name",
+    "origin_meeting__body__partnership__name",
+    "origin_meeting__body__name",
+)
+# The lookups from an action to its partnership's board, for UserAccess.within.
+_PARTNERSHIP_PATHS = (
+    "agreement__board_id",
+    "origin_meeting__body_id",
+    "origin_meeting__body__partnership_id",
 )
 
 
-def my_actions(
+def _looked_after(queryset, user):
+    """Kept to what "my actions" lists in each partnership, by the user's role there: every
+    action of a partnership they coordinate or chair (everything, for an admin), and where
+    they are an officer those that they lead (led_by_user). Which of them they may see at
+    all is ActionQuerySet.visible_to's, applied before."""
+    access = access_for(user)
+    whole = access.coordinator_board_ids | access.chair_board_ids
+    if access.spans_every_partnership or whole >= access.board_ids:
+        return queryset
+    led = Action.objects.led_by_user(user)
+    if not whole:
+        return queryset & led
+    return queryset & (access.within(Action.objects.all(), *_PARTNERSHIP_PATHS, among=whole) | led)
+
+
+def looked_after(
     user,
     *,
     as_of: datetime.date,
@@ -67,33 +112,72 @@ def my_actions(
     theme: Theme | None = None,
     every_plan: bool = False,
 ):
-    """The actions the user looks after, ready for the rows of "my actions": by default only
-    those of each partnership's current plan (in force, else the latest agreed:
-    AgreementQuerySet.current_for), where the actions arising of its meetings go too."""
+    """The actions of "my actions", filtered, as a plain queryset (to count; my_actions gives
+    them as rows): by default only those of each partnership's current plan (in force, else
+    the latest agreed: AgreementQuerySet.current_for), where the actions arising of its
+    meetings go too."""
     queryset = Action.objects.visible_to(user)
     if not every_plan:
         boards = access_for(user).within(Body.objects.filter(partnership__isnull=True), "pk")
         queryset = queryset.filter(agreement__in=Agreement.objects.current_ids_for(boards, as_of))
-    if my_actions_scope(user) is Scope.LED:
-        queryset = queryset.led_by_user(user)
+    queryset = _looked_after(queryset, user)
     if status:
         queryset = queryset.filter(status=status)
     if theme is not None:
         # Themes nest ("Harm Reduction – Hate Crime"): a theme includes its sub-themes, at any
         # depth, by the same rule as the chair's list.
         queryset = queryset.filter(theme_id__in=theme_descendant_ids(theme))
-    return queryset.rows(as_of).order_by(
-        # The plans, latest first; then each partnership's actions arising outside any plan.
-        F("agreement__period_start").desc(nulls_last=True),
-        "agreement__board__name",
-        "agreement_id",
-        _ARISING_BOARD,
-        # Actions arising from meetings have no theme: they come after the plan's themes.
-        F("theme__position").asc(nulls_last=True),
-        "theme_id",
-        "position",
-        "reference",
+    return queryset
+
+
+def my_actions(user, *, as_of: datetime.date, **filters):
+    """The actions the user looks after (looked_after), ready for the rows of "my actions":
+    by partnership, then plan and theme."""
+    return (
+        looked_after(user, as_of=as_of, **filters)
+        .rows(as_of)
+        .order_by(
+            # Each partnership's together (one, in a partnership's address); in it the plans,
+            # latest first, then the actions arising outside any plan.
+            _PARTNERSHIP_NAME,
+            _PARTNERSHIP,
+            F("agreement__period_start").desc(nulls_last=True),
+            "agreement_id",
+            # Actions arising from meetings have no theme: they come after the plan's themes.
+            F("theme__position").asc(nulls_last=True),
+            "theme_id",
+            "position",
+            "reference",
+        )
     )
+
+
+@dataclass(frozen=True)
+class PartnershipLine:
+    """One of the user's partnerships on "my actions" across them: what it lists, how many."""
+
+    name: str
+    slug: str
+    scope: Scope
+    count: int
+
+
+def my_partnerships(user, actions) -> list[PartnershipLine]:
+    """The user's partnerships in scope, by name, each with what "my actions" lists there and
+    how many of `actions` (looked_after, filtered) are its: one query."""
+    access = access_for(user)
+    counts = dict(
+        actions.annotate(partnership=_PARTNERSHIP)
+        .order_by()
+        .values("partnership")
+        .annotate(count=Count("pk"))
+        .values_list("partnership", "count")
+    )
+    return [
+        PartnershipLine(name, slug, _scope_in(access, pk), counts.get(pk, 0))
+        for pk, name, slug in access.partnerships
+        if pk in access.board_ids
+    ]
 
 
 def overseen_actions(body: Body, agreement):

@@ -63,6 +63,9 @@ PARTNERSHIP_PAGES = frozenset(
 # Pages of the "actions" namespace that look across partnerships, so are outside any
 # partnership's address: a group's pages (/groups/<slug>/), read by its overseers.
 OUTSIDE_PARTNERSHIPS = frozenset({"actions:group_list", "actions:group_dashboard"})
+# Pages of a partnership that a person in several also has outside any partnership's address,
+# across all of theirs (access_for holds every partnership of theirs there): My actions.
+ACROSS_PARTNERSHIPS = frozenset({"actions:my_actions"})
 
 
 class PartnershipMiddleware:
@@ -74,7 +77,8 @@ class PartnershipMiddleware:
     an address in the same partnership, by serving the rest of the path under the script
     prefix /p/scb/. A page of a partnership asked for without one (an old link) is served to
     a person in one partnership and to an admin (every partnership's, across them); a person
-    in several is asked which.
+    in several is asked which, except for a page they also have across all their
+    partnerships (ACROSS_PARTNERSHIPS).
     """
 
     def __init__(self, get_response):
@@ -148,6 +152,6 @@ def _in_a_partnership(request) -> bool:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    if match.view_name in OUTSIDE_PARTNERSHIPS:
+    if match.view_name in OUTSIDE_PARTNERSHIPS or match.view_name in ACROSS_PARTNERSHIPS:
         return False
     return match.namespace in PARTNERSHIP_NAMESPACES or match.view_name in PARTNERSHIP_PAGES

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.access import can_update
 from governance.freshness import page_key, part_is_cached
+from governance.middleware import address_in, address_outside
 
 from ..editing.services import may_edit_details
 from ..forms import MyActionsFilterForm, ProgressFileForm, ProgressUpdateForm
@@ -30,7 +31,11 @@ from ..selectors import (
     action_timeline,
     group_by_agreement_and_theme,
     latest_update,
+    looked_after,
+    my_actions_across,
+    my_actions_elsewhere,
     my_actions_scope,
+    my_partnerships,
     rows_for,
     themes_for,
 )
@@ -52,39 +57,61 @@ def home(request):
 
 @require_GET
 def my_actions(request):
+    """The actions the user looks after: in a partnership's address, that partnership's;
+    outside any, for a person in several, all of theirs at once, by partnership, each row
+    linking to its action in its own partnership's address."""
+    user = request.user
     as_of = today()
-    scope = my_actions_scope(request.user)
-    form = MyActionsFilterForm(request.GET or None, themes=themes_for(request.user))
+    across = my_actions_across(user)
+    form = MyActionsFilterForm(
+        request.GET or None, themes=themes_for(user), with_partnership=across
+    )
     status = theme = None
     every_plan = False
     if form.is_bound:
         form.is_valid()
         status, theme = form.valid_value("status"), form.valid_value("theme")
         every_plan = form.valid_value("plans") == "all"
-    actions = my_actions_queryset(
-        request.user, as_of=as_of, status=status or "", theme=theme, every_plan=every_plan
-    )
+    filters = {"status": status or "", "theme": theme, "every_plan": every_plan}
+    actions = my_actions_queryset(user, as_of=as_of, **filters)
     page_obj = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = rows_for(page_obj.object_list, request.user)
+    rows = rows_for(page_obj.object_list, user)
     other_params = request.GET.copy()
     other_params.pop("page", None)
+    if across:
+        partnerships = [
+            (line, address_in(line.slug, "actions:my_actions"))
+            for line in my_partnerships(user, looked_after(user, as_of=as_of, **filters))
+        ]
+        reads_only = all(line.scope is Scope.ALL_TO_READ for line, _ in partnerships)
+    else:
+        partnerships = []
+        reads_only = my_actions_scope(user) is Scope.ALL_TO_READ
     response = render(
         request,
         "actions/my_actions.html",
         {
             "form": form,
-            "scope": scope.value,
+            "scope": my_actions_scope(user).value,
+            "across": across,
+            "partnerships": partnerships,
+            # In a partnership's address, for a person in several: the page across them.
+            "across_url": address_outside("actions:my_actions")
+            if my_actions_elsewhere(user)
+            else "",
             "groups": group_by_agreement_and_theme(rows),
             "page_obj": page_obj,
             "querystring_without_page": other_params.urlencode(),
             "filtered": bool(status or theme),
-            "show_update_column": scope is not Scope.ALL_TO_READ
-            or any(row.user_can_update for row in rows),
+            "show_update_column": not reads_only or any(row.user_can_update for row in rows),
             "as_of": as_of,
             "due_soon_days": settings.DUE_SOON_DAYS,
             "stale_after_days": settings.STALE_AFTER_DAYS,
             "list_url": request.get_full_path(),
-            "progress_form": ProgressFileForm(initial={"scope": MY_ACTIONS}),
+            # The spreadsheet's pages (download, upload, preview) are a partnership's: outside
+            # any address a person in several is asked which, and a reference (A1) names an
+            # action in each partnership. Offered on each partnership's My actions only.
+            "progress_form": None if across else ProgressFileForm(initial={"scope": MY_ACTIONS}),
         },
     )
     patch_vary_headers(response, ("HX-Request",))

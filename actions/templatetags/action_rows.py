@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from actions.models import Rag
+from governance.middleware import partnership_address
 
 register = template.Library()
 
@@ -98,18 +99,23 @@ def overdue_days(action):
 
 
 @register.simple_tag
-def action_url(pk):
+def action_url(pk, partnership="", page="action_detail"):
     """The action page's address, as {% url 'actions:action_detail' pk %} gives it, in the
-    partnership's address the page is drawn in. A reverse() per row was a large part of a
-    list's rendering: the address is reversed once (per URLconf), past the script prefix
-    (which says the partnership, governance.middleware), and the number put in per row."""
-    key = (settings.ROOT_URLCONF, get_urlconf())
+    partnership's address the page is drawn in; or in the address of the partnership whose
+    slug is `partnership`, for a page across partnerships. `page` names another of an
+    action's pages ("action_update"). A reverse() per row was a large part of a list's
+    rendering: the address is reversed once (per URLconf), past the script prefix (which says
+    the partnership, governance.middleware), and the number put in per row."""
+    key = (settings.ROOT_URLCONF, get_urlconf(), page)
     path = _action_paths.get(key)
     prefix = get_script_prefix()
     if path is None:
-        path = reverse("actions:action_detail", args=[_PLACEHOLDER])[len(prefix) :]
+        path = reverse(f"actions:{page}", args=[_PLACEHOLDER])[len(prefix) :]
         _action_paths[key] = path
-    return prefix + path.replace(str(_PLACEHOLDER), str(int(pk)))
+    path = path.replace(str(_PLACEHOLDER), str(int(pk)))
+    if partnership:
+        return partnership_address(partnership, "/" + path)
+    return prefix + path
 
 
 _COUNT_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'

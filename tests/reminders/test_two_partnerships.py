@@ -68,8 +68,9 @@ def test_each_partnerships_pages_stay_in_its_address(client, in_two, scb):
     link = f'/actions/{northshire.pk}/"'
     assert link in theirs
     assert link not in ours
-    # An address without a partnership asks which.
-    response = client.get(reverse("actions:my_actions"))
+    # An address without a partnership asks which (My actions is hers across both:
+    # tests/actions/test_my_actions_across.py).
+    response = client.get(reverse("actions:dashboard"))
     assert response["Location"].startswith(reverse("people:partnership_choose"))
 
 
