@@ -122,9 +122,16 @@ def test_an_obligation_an_action_uses_is_not_removed(client, scb, coordinator):
     assert response.status_code == 400
     assert "“Prevent” cannot be removed: it is used by actions A7" in response.content.decode()
     assert Obligation.objects.filter(pk=prevent.pk).exists()
-    unused = Obligation.objects.get(board=scb, name="Serious Violence Duty")
+    # A theme's tag holds it too: the shipped 2018-19 plan's Violence theme serves the duty.
+    violence = Obligation.objects.get(board=scb, name="Serious Violence Duty")
+    response = client.post(url("obligation_delete", violence.pk))
+    assert response.status_code == 400
+    assert "it is used by themes Violence" in response.content.decode()
+    added = client.post(url("obligation_add"), {"name": "Unused", "kind": "other"})
+    assert added.status_code == 302
+    unused = Obligation.objects.get(board=scb, name="Unused")
     assert client.post(url("obligation_delete", unused.pk)).status_code == 302
-    assert "Serious Violence Duty" not in names(scb)
+    assert "Unused" not in names(scb)
 
 
 def test_the_coordinator_tags_an_action_on_its_edit_page(client, scb, coordinator, officer_wcc_ph):
@@ -174,8 +181,8 @@ def _other_board():
 
 def test_the_coordinator_tags_a_theme(client, scb, coordinator, chair):
     obligations_ensure_defaults(board=scb)
-    theme = Theme.objects.get(board=scb, key="domestic-abuse")
-    duty = Obligation.objects.get(board=scb, name="Domestic abuse")
+    theme = Theme.objects.get(board=scb, key="hate-crime")  # not tagged in the shipped plan
+    duty = Obligation.objects.get(board=scb, name="Crime and disorder reduction")
     client.force_login(chair)
     assert (
         client.post(url("theme_obligations", theme.pk), {"obligations": [duty.pk]}).status_code
@@ -183,13 +190,13 @@ def test_the_coordinator_tags_a_theme(client, scb, coordinator, chair):
     )
     client.force_login(coordinator)
     response = client.post(
-        url("theme_obligations", theme.pk), {"obligations": [duty.pk], "reason": "The DA duty"}
+        url("theme_obligations", theme.pk), {"obligations": [duty.pk], "reason": "Hate crime"}
     )
     assert response.status_code == 302
     assert list(theme.obligations.all()) == [duty]
-    assert theme.history.first().history_change_reason == "The DA duty"
+    assert theme.history.first().history_change_reason == "Hate crime"
     page = served(client.get(url("obligation_list")))
-    assert "Domestic Abuse Domestic abuse" in page.main
+    assert "Hate Crime Crime and disorder reduction" in page.main
 
 
 def a12_description() -> str:

@@ -177,11 +177,11 @@ def loaded_plan(board="SCB", start="2017-04-01") -> list[tuple]:
 @pytest.fixture
 def scb_governance(db):
     """The Worcestershire partnership before its first plan: the 2017-18 file's organisations,
-    people, bodies, chairs and themes, and no agreement."""
+    people, bodies, chairs, duties and themes, and no agreement."""
     records = [
         r
         for r in json.loads(FIXTURE.read_text())
-        if r["model"].startswith("governance.") or r["model"] == "csa.theme"
+        if r["model"].startswith("governance.") or r["model"] in ("csa.obligation", "csa.theme")
     ]
     load_agreement_data(json.dumps(records).encode(), name="governance.json")
     return Body.objects.get(short_name="SCB")
