@@ -145,18 +145,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered parts of the busiest pages, each process its own (governance.freshness): the key
-# carries a stamp read from the database on every request, so a change made through any
-# process or server is seen by all at once, and nothing is shared between processes that
-# could need invalidating. TIMEOUT bounds a change that bypassed the stamp.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "page-parts",
-        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "600")),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
+# Rendered parts of the busiest pages (governance.freshness), kept in the database
+# (governance.page_cache): shared by every worker and server, with nothing more to start. The
+# key carries the data stamps read on every request, so a change made through any process is
+# seen by all at once. TIMEOUT bounds a change that bypassed the stamp, and how long a part is
+# kept. Each viewer's access (governance.access) is small and cheap to work out again: each
+# process keeps its own, and reads no row for it. PAGE_CACHE_SECONDS=0 turns both off: every
+# page is worked out afresh.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+if PAGE_CACHE_SECONDS:
+    CACHES = {
+        "default": {
+            "BACKEND": "governance.page_cache.PageCache",
+            "LOCATION": "page_cache",  # governance.models.PageCacheEntry
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+        },
+        "access": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "access",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
-}
+else:
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache", "TIMEOUT": 0}
+        for alias in ("default", "access")
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,9 +26,10 @@ that this module sits at the bottom of the layers and every app above can ask it
 """
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import CharField, IntegerField, Q, Value
 
 from .freshness import current_stamp
@@ -107,12 +108,26 @@ def access_for(user) -> UserAccess:
                 str(getattr(user, "_csa_group_id", "")),
             )
         )
-        result = cache.get(key)
+        result = caches["access"].get(key)
         if result is None:
             result = _work_out_access(user)
-            cache.set(key, result)
+            caches["access"].set(key, result)
     user._csa_access = result
     return result
+
+
+def access_key(user) -> str:
+    """A digest of what the user may reach, the same in every process: the part of a cached
+    page's key (governance.freshness.page_key) that says for whom it was drawn. Two people
+    with the same access (two officers of one organisation, in one partnership) share it;
+    anyone with other rights has another. An anonymous visitor has the empty access."""
+    access = access_for(user)
+    fields = []
+    for field_ in dataclasses.fields(access):
+        value = getattr(access, field_.name)
+        # Sets in a fixed order: the order of a set of strings differs between processes.
+        fields.append(sorted(value, key=repr) if isinstance(value, frozenset) else value)
+    return hashlib.blake2b(repr(fields).encode(), digest_size=12).hexdigest()
 
 
 def _work_out_access(user) -> UserAccess:
@@ -301,7 +316,7 @@ def partnership_of_address(user, slug: str) -> int | None:
     it: they have a role in it, or are an admin. None otherwise (a 404: whether another
     partnership exists is not the user's to know). Kept under the data stamp."""
     key = ":".join(("address", current_stamp(shared_only=True), str(user.pk), slug))
-    found = cache.get(key)
+    found = caches["access"].get(key)
     if found is None:
         boards = Body.objects.filter(slug=slug, partnership__isnull=True)
         if not user.is_superuser:
@@ -309,7 +324,7 @@ def partnership_of_address(user, slug: str) -> int | None:
             mine = Q(roles__user=user) | Q(partnership_groups__overseers=user)
             boards = boards.filter(mine)
         found = boards.values_list("pk", flat=True).first() or 0
-        cache.set(key, found)
+        caches["access"].set(key, found)
     return found or None
 
 

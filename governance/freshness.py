@@ -14,14 +14,18 @@ holds:
   A page in a partnership's address is keyed by `shared` and its partnership's stamp, so a
   progress update in another partnership does not make it miss. Previews and mail logs show
   on no cached part and move no stamp (UNSHOWN_MODELS);
-- this process's own count of changes, moved on the moment a change is saved, before its
-  transaction commits: the process that made a change never serves the page it changed from
-  before, even inside a transaction (a test, or a request that writes then reads);
+- this process's own count of changes not yet committed, moved on the moment a change is
+  saved: the process that made a change never serves the page it changed from before, even
+  inside a transaction (a test, or a request that writes then reads). Once the transaction
+  commits and the new stamps are written, the count is dropped, so that every process and
+  server asks for the same key and shares the parts (governance.page_cache);
 - the day (governance.clock.today): overdue, due soon and stale move on at midnight;
 - the partnership in the address (governance.middleware.PartnershipMiddleware);
-- the viewer: what a person may see, and which buttons they get, follow from who they are and
-  the data (memberships and roles are data too), so one person's part is never served to
-  another, and a change of membership changes the stamp.
+- the viewer's access (governance.access.UserAccess: roles, organisation, memberships,
+  hidden bodies, the partnerships and groups in scope): what a person may see, and which
+  buttons they get, follow from it alone, so people with the same access (two officers of
+  one organisation) share a part, and nobody is served a part drawn for other rights. A
+  change of role or membership moves the shared stamp, and with it the access.
 
 Writes that bypass model signals (QuerySet.update, bulk_create, raw SQL) call mark_changed()
 themselves (with no partnership: every stamp moves). Cached parts also expire after CACHES'
@@ -65,7 +69,8 @@ UNSHOWN_MODELS = frozenset({"actions.pendingupload", "plans.pendingload", "plans
 ALL, SHARED = "all", "shared"
 
 _changes = itertools.count(1)
-# This process's own changes, by scope: moved at once, before the commit.
+# This process's own changes not yet committed, by scope: moved at once, before the commit,
+# and dropped once the commit's new stamps are written (unless a later change moved it again).
 _local_changes: dict[str, int] = {}
 
 
@@ -74,35 +79,49 @@ def partnership_scope(slug: str) -> str:
 
 
 class _NewStamps:
-    """The on-commit writer of one transaction's new stamps, collecting their scopes."""
+    """The on-commit writer of one transaction's new stamps, collecting their scopes and the
+    local count each was given."""
 
-    def __init__(self, using: str, scope: str):
-        self.using, self.scopes = using, {scope}
+    def __init__(self, using: str):
+        self.using, self.counts = using, {}
 
     def __call__(self):
-        _write_new_stamps(self.using, self.scopes)
+        _write_new_stamps(self.using, set(self.counts))
+        for scope, count in self.counts.items():
+            # Committed, and now in the stamps every process reads: the local count has done
+            # its work, unless a change not yet committed moved it on since.
+            if _local_changes.get(scope) == count:
+                _local_changes.pop(scope, None)
 
 
 def mark_changed(using: str = DEFAULT_DB_ALIAS, *, partnership_slug: str | None = None) -> None:
     """Say that the data changed: at once for this process, for every process on commit.
     With a partnership's slug, only that partnership's pages (and `all`) miss; without, all."""
     scope = partnership_scope(partnership_slug) if partnership_slug else SHARED
-    _local_changes[scope] = _local_changes[ALL] = next(_changes)
+    count = next(_changes)
+    _local_changes[scope] = _local_changes[ALL] = count
     connection = connections[using]
+    writer = None
     if connection.in_atomic_block:
         for _, callback, _ in connection.run_on_commit:
             if isinstance(callback, _NewStamps):
-                callback.scopes.add(scope)  # one writer a transaction, however many rows
-                return
-    transaction.on_commit(_NewStamps(using, scope), using=using)
+                writer = callback  # one writer a transaction, however many rows
+                break
+    if writer is None:
+        writer = _NewStamps(using)
+        transaction.on_commit(writer, using=using)
+    writer.counts[scope] = writer.counts[ALL] = count
 
 
 def _write_new_stamps(using: str, scopes: set[str]) -> None:
     from .models import DataStamp
 
+    tokens = getattr(_request, "tokens", None)
     try:
         for scope in sorted(scopes | {ALL}):
             token = secrets.token_hex(8)
+            if tokens is not None:
+                tokens[scope] = token  # this request reads its own commit's stamps from now
             if not DataStamp.objects.using(using).filter(scope=scope).update(token=token):
                 try:
                     with transaction.atomic(using=using):
@@ -172,12 +191,20 @@ class FreshnessMiddleware:
 
 def page_key(user, *parts) -> str:
     """The cache key of a page part for this viewer, now: see the module's docstring."""
+    from .access import access_key  # access is read by the key, and reads the stamps
+
     # The partnership in the address: a person in several sees each one's own page.
     partnership = getattr(user, "_csa_partnership_id", "") or ""
     slug = (getattr(_request, "slug", None) or "") if partnership else ""
     return ":".join(
         str(part)
-        for part in (current_stamp(slug), today().isoformat(), user.pk, partnership, *parts)
+        for part in (
+            current_stamp(slug),
+            today().isoformat(),
+            access_key(user),
+            partnership,
+            *parts,
+        )
     )
 
 
@@ -218,8 +245,20 @@ def remembered(key: str, work_out):
     return value
 
 
+def read_parts(key: str, fragments=(), remembered_keys=()) -> None:
+    """Read a page's cached parts at once (one query with governance.page_cache): the
+    `{% cache %}` parts named `fragments`, and `remembered` values, under `key`. What is
+    found is then served to the template and to remembered() without asking again."""
+    cache.get_many(
+        [make_template_fragment_key(fragment, [key]) for fragment in fragments]
+        + list(remembered_keys)
+    )
+
+
 def part_is_cached(fragment: str, key: str) -> bool:
-    """Whether the `{% cache %}` part named `fragment` is kept under `key` (a page_key)."""
+    """Whether the `{% cache %}` part named `fragment` is kept under `key` (a page_key). Its
+    title, the part named `<fragment>_title`, is read with it."""
+    read_parts(key, (f"{fragment}_title", fragment))
     found = cache.get(make_template_fragment_key(fragment, [key])) is not None
     note_cache_lookup(hit=found)
     return found

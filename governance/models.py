@@ -367,6 +367,23 @@ class DataStamp(models.Model):
         return f"{self.scope}: {self.token}"
 
 
+class PageCacheEntry(models.Model):
+    """A cached part of a page (governance.page_cache.PageCache): Django's database-cache
+    table, made by `migrate` so that every database, a test's included, has it. Written and
+    read in SQL by the cache only; no page shows it, so it moves no data stamp."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "page_cache"
+        default_permissions = ()
+
+    def __str__(self):
+        return self.cache_key
+
+
 class PartnershipGroupManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)

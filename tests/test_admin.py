@@ -17,8 +17,9 @@ def _our_models():
         for model in apps.get_models()
         if model._meta.app_label in OUR_APPS
         and not model.__name__.startswith("Historical")
-        # Bookkeeping, not data anyone manages: the stamp that says a cached page is stale.
-        and model.__name__ != "DataStamp"
+        # Bookkeeping, not data anyone manages: the stamp that says a cached page is stale,
+        # and the cached parts themselves.
+        and model.__name__ not in ("DataStamp", "PageCacheEntry")
     ]
 
 

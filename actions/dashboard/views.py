@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from csa.models import Agreement
-from governance.freshness import lazy_context, page_key, remembered
+from governance.freshness import lazy_context, page_key, read_parts, remembered
 
 from .. import exports, reporting
 from ..coverage import coverage_of
@@ -143,6 +143,7 @@ def dashboard(request):
     # (governance.freshness): the title and the content are cached parts, and the context
     # behind them is worked out only when one of them is missing.
     cache_key = page_key(user, "dashboard", request.GET.urlencode())
+    read_parts(cache_key, ("dashboard_title", "dashboard"), [f"dashboard-status:{cache_key}"])
     status = remembered(f"dashboard-status:{cache_key}", lambda: worked_out()[1])
     context = lazy_context(worked_out, DASHBOARD_NAMES)
     return render(
@@ -213,6 +214,11 @@ def action_list(request):
     # As the dashboard: the same filters, page and viewer show the same parts until the data
     # or the day changes, and nothing behind them is worked out when they are cached.
     cache_key = page_key(user, "action_list", request.GET.urlencode())
+    read_parts(
+        cache_key,
+        ("action_list_title", "action_list", "action_list_rows"),
+        [f"action-list-outcome:{cache_key}"],
+    )
 
     def outcome():
         context, status = worked_out()
