@@ -253,13 +253,22 @@ def due_date_in_force(as_of: datetime.date):
 def due_date_in_force_on(action, day: datetime.date) -> datetime.date | None:
     """due_date_in_force for one action already fetched (its moves prefetched, or one query):
     the same rule, for a check made in Python such as a progress update's."""
-    moves = sorted(action.due_date_moves.all(), key=lambda move: (move.agreed_on, move.pk))
-    agreed = [move for move in moves if move.agreed_on <= day]
+    moves = sorted(
+        (move.agreed_on, move.pk, move.from_date, move.to_date)
+        for move in action.due_date_moves.all()
+    )
+    return due_date_from_moves(moves, action.due_date, day)
+
+
+def due_date_from_moves(moves, due_date, day: datetime.date) -> datetime.date | None:
+    """The rule of due_date_in_force_on, on an action's moves as (agreed_on, pk, from_date,
+    to_date) in that order, and its own due date: for rows read as values."""
+    agreed = [move for move in moves if move[0] <= day]
     if agreed:
-        return agreed[-1].to_date
+        return agreed[-1][3]
     if moves:
-        return moves[0].from_date
-    return action.due_date
+        return moves[0][2]
+    return due_date
 
 
 # The time rules, once each, on the columns of ActionQuerySet.with_progress: the status and

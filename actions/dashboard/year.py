@@ -10,11 +10,8 @@ instead the plan's visible actions, their updates and their due-date moves are f
 
 import bisect
 import calendar
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
-
-from django.db.models import Prefetch
 
 from ..models import (
     CLOSED_STATUSES,
@@ -22,13 +19,13 @@ from ..models import (
     DueDateMove,
     ProgressUpdate,
     Status,
-    due_date_in_force_on,
+    due_date_from_moves,
     overdue_rule,
 )
 from ..reporting import at_risk_in
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ActionOnDay:
     """An action as the rules read it on a day: the fields of ActionQuerySet.with_progress
     that Rule.holds() and reporting.at_risk_in look at."""
@@ -37,7 +34,7 @@ class ActionOnDay:
     status_on: str
     due_on: datetime.date | None
     last_heard_on: datetime.date | None
-    is_overdue: bool
+    is_overdue: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +47,15 @@ class YearPoint:
 
 @dataclass
 class _History:
-    """One action's facts, fetched once: what every day of the year is worked out from."""
+    """One action's facts, fetched once as plain values: what every day of the year is
+    worked out from."""
 
-    action: Action  # its due_date_moves prefetched, for due_date_in_force_on
+    position: int
+    due_date: datetime.date | None
     exists_from: datetime.date | None  # the meeting it arose at; None: from the plan's start
     update_days: list[datetime.date] = field(default_factory=list)  # ascending (date, pk)
     update_statuses: list[str] = field(default_factory=list)
+    moves: list[tuple] = field(default_factory=list)  # (agreed_on, pk, from_date, to_date)
 
     def on(self, day: datetime.date, plan_start: datetime.date) -> ActionOnDay | None:
         """The action on the day, or None when it did not exist yet."""
@@ -64,17 +64,14 @@ class _History:
         latest = bisect.bisect_right(self.update_days, day) - 1
         status = self.update_statuses[latest] if latest >= 0 else Status.NOT_STARTED.value
         last_update = self.update_days[latest] if latest >= 0 else None
-        due_on = due_date_in_force_on(self.action, day)
-        row = ActionOnDay(
-            position=self.action.position,
+        return ActionOnDay(
+            position=self.position,
             status_on=status,
-            due_on=due_on,
+            due_on=due_date_from_moves(self.moves, self.due_date, day),
             # As with_progress: the latest update, else the meeting that agreed it, else
             # the start of its plan.
             last_heard_on=last_update or self.exists_from or plan_start,
-            is_overdue=False,
         )
-        return dataclasses.replace(row, is_overdue=overdue_rule(day).holds(row))
 
 
 def year_days(agreement, as_of: datetime.date) -> list[datetime.date]:
@@ -96,38 +93,30 @@ def _month_end(day: datetime.date) -> datetime.date:
 
 
 def _histories(user, agreement) -> list[_History]:
-    """The plan's actions the user may see, with their updates and moves: three queries."""
+    """The plan's actions the user may see, with their updates and moves: three queries, read
+    as values (no model instances: a year of a plan is thousands of updates)."""
     actions = (
         Action.objects.visible_to(user)
         .filter(agreement=agreement)
-        .select_related("origin_meeting")
-        .only("pk", "position", "due_date", "origin_meeting__date")
-        .prefetch_related(
-            Prefetch(
-                "due_date_moves",
-                # Without the model's ordering, which joins the action for nothing: the
-                # rule sorts the moves itself.
-                queryset=DueDateMove.objects.only(
-                    "pk", "action_id", "agreed_on", "from_date", "to_date"
-                ).order_by(),
-            ),
-            Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.only("pk", "action_id", "date", "status").order_by(
-                    "date", "pk"
-                ),
-            ),
-        )
+        .values_list("pk", "position", "due_date", "origin_meeting__date")
     )
-    histories = []
-    for action in actions:
-        meeting = action.origin_meeting
-        history = _History(action, meeting.date if meeting else None)
-        for update in action.updates.all():
-            history.update_days.append(update.date)
-            history.update_statuses.append(update.status)
-        histories.append(history)
-    return histories
+    histories = {
+        pk: _History(position, due_date, meeting_date)
+        for pk, position, due_date, meeting_date in actions
+    }
+    ids = list(histories)
+    moves = DueDateMove.objects.filter(action_id__in=ids).order_by()
+    for action_id, agreed_on, pk, from_date, to_date in sorted(
+        moves.values_list("action_id", "agreed_on", "pk", "from_date", "to_date"),
+        key=lambda move: move[1:3],
+    ):
+        histories[action_id].moves.append((agreed_on, pk, from_date, to_date))
+    updates = ProgressUpdate.objects.filter(action_id__in=ids).order_by("date", "pk")
+    for action_id, date, status in updates.values_list("action_id", "date", "status"):
+        history = histories[action_id]
+        history.update_days.append(date)
+        history.update_statuses.append(status)
+    return list(histories.values())
 
 
 def year_of(user, agreement, as_of: datetime.date) -> list[YearPoint]:
@@ -140,6 +129,9 @@ def year_of(user, agreement, as_of: datetime.date) -> list[YearPoint]:
     points = []
     for day in days:
         rows = [row for h in histories if (row := h.on(day, agreement.period_start)) is not None]
+        overdue = overdue_rule(day)
+        for row in rows:
+            row.is_overdue = overdue.holds(row)
         points.append(
             YearPoint(
                 day=day,
