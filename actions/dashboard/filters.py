@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from csa.models import Theme
 from governance.access import access_for
-from governance.models import Body, Organisation
+from governance.models import Body
 from govuk.forms import GovukDateField, GovukForm
 
 from .. import reporting
@@ -318,12 +318,32 @@ class ActionFilter(django_filters.FilterSet):
             actions = actions.filter(agreement_id=agreement_id, agreement__board_id__in=self.boards)
         else:
             actions = actions.filter(agreement__board_id__in=self.boards)
-        leads = ActionLead.objects.filter(action__in=actions.values("pk"))
-        organisations = Organisation.objects.filter(pk__in=leads.values("organisation_id"))
-        bodies = Body.objects.filter(pk__in=leads.values("body_id"))
+        # One query, so that the visibility rule's SQL is written out once, not once for the
+        # organisations and again for the bodies.
+        leads = (
+            ActionLead.objects.filter(action__in=actions.values("pk"))
+            .values_list(
+                "organisation_id",
+                "organisation__short_name",
+                "body_id",
+                "body__short_name",
+                "body__name",
+            )  # fmt: skip
+            .order_by()
+            .distinct()
+        )
+        organisations, bodies = {}, {}
+        for organisation_id, short_name, body_id, body_short_name, body_name in leads:
+            if organisation_id is not None:
+                organisations[organisation_id] = short_name
+            if body_id is not None:
+                bodies[body_id] = (body_short_name, body_name)
+        # In the models' own orders: organisations by short name, bodies by name.
+        by_short_name = sorted(organisations.items(), key=lambda item: (item[1], item[0]))
+        by_name = sorted(bodies.items(), key=lambda item: (item[1][1], item[0]))
         return [
-            ("Organisations", [(f"org:{o.pk}", o.short_name) for o in organisations]),
-            ("Bodies", [(f"body:{b.pk}", f"{b.short_name} ({b.name})") for b in bodies]),
+            ("Organisations", [(f"org:{pk}", name) for pk, name in by_short_name]),
+            ("Bodies", [(f"body:{pk}", f"{short} ({name})") for pk, (short, name) in by_name]),
         ]
 
     def filter_board(self, queryset, name, value):
