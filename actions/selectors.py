@@ -266,8 +266,7 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
         .prefetch_related(
             Prefetch(
                 "carried_forward_by",
-                queryset=Action.objects.visible_to(user).select_related("agreement"),
-                to_attr="visible_carried_forward_by",
+                queryset=Action.objects.select_related("agreement"),
             ),
             Prefetch(
                 "due_date_moves",
@@ -279,11 +278,16 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
         )
         .get(pk=pk)
     )
-    # The action it carries forward is linked only if the user may see it.
+    # The actions it carries forward and is carried forward by are linked only if the user
+    # may see them: asked of the visibility rule once, for all of them.
     previous = action.carries_forward
+    later = list(action.carried_forward_by.all())
+    related = [a.pk for a in later] + ([previous.pk] if previous is not None else [])
+    seen = set(visible.filter(pk__in=related).values_list("pk", flat=True)) if related else set()
     action.visible_carries_forward = (
-        previous if previous is not None and visible.filter(pk=previous.pk).exists() else None
+        previous if previous is not None and previous.pk in seen else None
     )
+    action.visible_carried_forward_by = [a for a in later if a.pk in seen]
     action.user_can_update = may_update_row(user, action)
     return action
 
