@@ -159,6 +159,7 @@ if PAGE_CACHE_SECONDS:
             "BACKEND": "governance.page_cache.PageCache",
             "LOCATION": "page_cache",  # governance.models.PageCacheEntry
             "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "5000"))},
         },
         "access": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -18,7 +18,10 @@ holds:
   saved: the process that made a change never serves the page it changed from before, even
   inside a transaction (a test, or a request that writes then reads). Once the transaction
   commits and the new stamps are written, the count is dropped, so that every process and
-  server asks for the same key and shares the parts (governance.page_cache);
+  server asks for the same key and shares the parts (governance.page_cache). A count carries
+  a random name of its process, so two processes' uncommitted changes never share a key;
+  and a part drawn inside a transaction is written to the cache's table in that same
+  transaction, so no other process reads it before the commit moves the stamps on;
 - the day (governance.clock.today): overdue, due soon and stale move on at midnight;
 - the partnership in the address (governance.middleware.PartnershipMiddleware);
 - the viewer's access (governance.access.UserAccess: roles, organisation, memberships,
@@ -32,6 +35,7 @@ themselves (with no partnership: every stamp moves). Cached parts also expire af
 TIMEOUT, a bound on any change missed.
 """
 
+import hashlib
 import itertools
 import re
 import secrets
@@ -69,6 +73,9 @@ UNSHOWN_MODELS = frozenset({"actions.pendingupload", "plans.pendingload", "plans
 ALL, SHARED = "all", "shared"
 
 _changes = itertools.count(1)
+# Written beside this process's counts in a key: another process's count of its own
+# uncommitted changes is never the same key as this one's.
+_PROCESS = secrets.token_hex(4)
 # This process's own changes not yet committed, by scope: moved at once, before the commit,
 # and dropped once the commit's new stamps are written (unless a later change moved it again).
 _local_changes: dict[str, int] = {}
@@ -109,8 +116,11 @@ def mark_changed(using: str = DEFAULT_DB_ALIAS, *, partnership_slug: str | None 
                 break
     if writer is None:
         writer = _NewStamps(using)
+        writer.counts[scope] = writer.counts[ALL] = count
+        # Outside a transaction this runs the writer at once: its scopes are set before.
         transaction.on_commit(writer, using=using)
-    writer.counts[scope] = writer.counts[ALL] = count
+    else:
+        writer.counts[scope] = writer.counts[ALL] = count
 
 
 def _write_new_stamps(using: str, scopes: set[str]) -> None:
@@ -170,7 +180,14 @@ def current_stamp(partnership_slug: str | None = None, *, shared_only: bool = Fa
         scopes = (SHARED, partnership_scope(partnership_slug))
     else:
         scopes = (ALL,)
-    return ".".join(f"{tokens.get(scope, '-')}/{_local_changes.get(scope, 0)}" for scope in scopes)
+    return ".".join(f"{tokens.get(scope, '-')}/{_own_changes(scope)}" for scope in scopes)
+
+
+def _own_changes(scope: str) -> str:
+    """This process's count of changes not yet committed, in `scope`: nothing once none are
+    left, so that every process asks for the same key."""
+    count = _local_changes.get(scope)
+    return f"{_PROCESS}-{count}" if count else "0"
 
 
 class FreshnessMiddleware:
@@ -190,7 +207,9 @@ class FreshnessMiddleware:
 
 
 def page_key(user, *parts) -> str:
-    """The cache key of a page part for this viewer, now: see the module's docstring."""
+    """The cache key of a page part for this viewer, now: see the module's docstring. The
+    parts (a page's name, its query string) are hashed, so that a key has a bounded length
+    whatever the address asked for."""
     from .access import access_key  # access is read by the key, and reads the stamps
 
     # The partnership in the address: a person in several sees each one's own page.
@@ -203,7 +222,7 @@ def page_key(user, *parts) -> str:
             today().isoformat(),
             access_key(user),
             partnership,
-            *parts,
+            hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest(),
         )
     )
 

@@ -6,14 +6,17 @@ other servers, with no cache server to run. Whether a part is still true is the 
 Django's DatabaseCache.set counts the whole table, reads the entry, then updates or inserts
 it, inside a savepoint: five statements for every part drawn. Here a part is written with
 one upsert (INSERT .. ON CONFLICT, which PostgreSQL and SQLite both have), and the first
-write of a request also deletes what has expired. So the table holds the parts drawn within
-the last TIMEOUT seconds (PAGE_CACHE_SECONDS); MAX_ENTRIES is not used. Reads are Django's
-(one SELECT), and each is kept until the request ends (Django closes the caches then), so
-that the parts of a page read together (governance.freshness.read_parts) cost one query,
-not one each.
+write of a request also deletes what has expired, and the oldest parts beyond MAX_ENTRIES
+(PAGE_CACHE_ENTRIES). So the table holds at most the newest MAX_ENTRIES parts drawn within
+the last TIMEOUT seconds (PAGE_CACHE_SECONDS). On PostgreSQL the table is UNLOGGED
+(migration governance 0008): nothing in it needs the write-ahead log or surviving a crash.
+Reads are Django's (one SELECT), and each is kept until the request ends (Django closes the
+caches then), so that the parts of a page read together (governance.freshness.read_parts)
+cost one query, not one each.
 """
 
 import base64
+import hashlib
 import pickle
 from datetime import UTC, datetime
 
@@ -34,7 +37,17 @@ class PageCache(DatabaseCache):
         self._read: dict[str, object] = {}
         self._swept = False
 
+    def make_key(self, key, version=None):
+        """Django's key, hashed when longer than the table's column (255) allows: a write of a
+        longer key would fail, and abort the request's transaction with it."""
+        made = super().make_key(key, version=version)
+        if len(made) <= 250:
+            return made
+        return "h:" + hashlib.sha256(made.encode()).hexdigest()
+
     def get_many(self, keys, version=None):
+        if len(self._read) > 1000:  # no request ends in a long command: keep it small
+            self._read.clear()
         found, unread = {}, []
         for key in keys:
             value = self._read.get(self.make_and_validate_key(key, version=version), _MISSING)
@@ -80,8 +93,14 @@ class PageCache(DatabaseCache):
         adapt = connection.ops.adapt_datetimefield_value
         with connection.cursor() as cursor:
             if not self._swept:
+                # What expired, and whatever is beyond the newest MAX_ENTRIES (a bound on the
+                # table however many addresses are asked for within the TIMEOUT).
+                everything = "LIMIT -1" if connection.vendor == "sqlite" else "LIMIT ALL"
                 cursor.execute(
-                    f"DELETE FROM {table} WHERE {quote('expires')} < %s", [adapt(current)]
+                    f"DELETE FROM {table} WHERE {quote('expires')} < %s OR {quote('cache_key')}"
+                    f" IN (SELECT {quote('cache_key')} FROM {table} ORDER BY "
+                    f"{quote('expires')} DESC {everything} OFFSET %s)",
+                    [adapt(current), self._max_entries],
                 )
                 self._swept = True
             cursor.execute(
@@ -95,6 +114,4 @@ class PageCache(DatabaseCache):
                     adapt(expires.replace(microsecond=0)),
                 ],
             )
-        if len(self._read) > 1000:  # no request ends in a long command: keep it small
-            self._read.clear()
         self._read[key] = value
