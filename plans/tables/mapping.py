@@ -560,7 +560,9 @@ def problems_by_place(problems: list[str], sources: dict[int, Source]):
             # Two rows give one record: the reference (the key of an action and its leads).
             column = source.columns.get("reference") or source.columns.get("action", "")
         told.append((source.place, column or (f"({match[2]})" if match[2] else ""), message))
-    return told
+    # A clashing reference is the importer's problem twice (the action, and its lead, each a
+    # duplicate record), which a table tells at one place in the same words: tell it once.
+    return list(dict.fromkeys(told))
 
 
 def year_in(*texts: str) -> int | None:

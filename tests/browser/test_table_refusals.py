@@ -183,9 +183,9 @@ def test_a_bad_table_is_refused_by_row_and_column_writing_nothing(
         assert_accessible,
         "Check what loading the plan will do",
         "Table 2, row 2, column “Ref”: duplicate of table 1, row 2",
-        # Told twice, word for word: the importer finds both the action A1 and its first lead
-        # given twice, and the place of each is the same row and column.
-        count=2,
+        # Told once: the importer finds both the action A1 and its first lead given twice,
+        # at the same row and column, in the same words (it was told twice).
+        count=1,
     )
     summary.get_by_role("link").first.click()
     expect(page.locator("#problem-1")).to_contain_text("column “Ref”")
