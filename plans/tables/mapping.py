@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.text import slugify
 
 from actions.partners import organisations_of
-from csa.models import Agreement, Theme, financial_year_label
+from csa.models import Agreement, Obligation, Theme, financial_year_label
 from governance.models import Body, Organisation
 from governance.selectors import bodies_of
 
@@ -33,6 +33,7 @@ class Role(models.TextChoices):
     LEAD = "lead", "Lead"
     TIMESCALE = "timescale", "Timescale"
     OUTCOME = "outcome", "Outcome, target or measure"
+    OBLIGATIONS = "obligations", "Duties or objectives it serves"
 
 
 # The words of a column's header that say what it holds, tried in this order: "Action lead" is
@@ -41,6 +42,7 @@ GUESSES = [
     (Role.REFERENCE, r"^(ref|reference|no|number|#|id|action (no|number|ref|reference))\.?$"),
     (Role.LEAD, r"\b(lead|leads|owner|owners|responsible|who|accountable)\b"),
     (Role.TIMESCALE, r"\b(timescales?|deadline|by when|when|due|date|timeframe|completion)\b"),
+    (Role.OBLIGATIONS, r"\b(duty|duties|obligations?|statutory|pcc|police and crime plan)\b"),
     (Role.OUTCOME, r"\b(outcomes?|targets?|measures?|success|outputs?|kpis?|indicators?)\b"),
     (Role.THEME, r"\b(themes?|priority|priorities|priority area)\b"),
     (Role.DETAILS, r"\b(description|details?|in full)\b"),
@@ -347,7 +349,10 @@ ACTION_FIELDS = {
     "timescale_kind": Role.TIMESCALE,
     "target": Role.OUTCOME,
     "leads_as_written": Role.LEAD,
+    "obligations": Role.OBLIGATIONS,
 }
+# A cell naming several duties or objectives: one a line, or separated by semicolons.
+OBLIGATION_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
 
 def period_of(year: int) -> tuple[datetime.date, datetime.date]:
@@ -416,6 +421,9 @@ def build_plan(tables, choices: Choices, board: Body, parties: list[Party]) -> P
             )
         theme_keys[written] = key
 
+    # The partnership's duties and objectives, by their names' normal form.
+    obligations = {normal(o.name): o.name for o in Obligation.objects.filter(board=board)}
+
     start, end = period_of(choices.year)
     agreement_key = [board.short_name, start.isoformat()]
     agreement = {"board": [board.short_name], "period_start": start.isoformat()}
@@ -447,6 +455,18 @@ def build_plan(tables, choices: Choices, board: Body, parties: list[Party]) -> P
         if row.theme:
             fields["theme"] = [board.short_name, theme_keys[normal(row.theme)]]
             fields["theme_as_written"] = row.theme
+        if Role.OBLIGATIONS in row.roles:
+            served, unknown = obligations_named(row.value(Role.OBLIGATIONS), obligations)
+            fields["obligations"] = [[board.short_name, name] for name in served]
+            problems.extend(
+                (
+                    row.place(),
+                    _column(row, Role.OBLIGATIONS),
+                    f"“{name}” is not one of the partnership's duties or objectives: name one "
+                    "on its “Duties and objectives” page, or add it there first",
+                )
+                for name in unknown
+            )
         for name, limit in TEXT_LIMIT.items():
             if name in fields and len(fields[name]) > limit:
                 problems.append(
@@ -507,6 +527,27 @@ def build_plan(tables, choices: Choices, board: Body, parties: list[Party]) -> P
                     ),
                 )
     return Plan(records, sources, problems)
+
+
+def obligations_named(cell: str, obligations: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The partnership's duties or objectives a cell names (`obligations`: their names by
+    normal form), and the names it gives that are none of them. The whole cell is one name,
+    or several, one a line or separated by semicolons."""
+    cell = (cell or "").strip()
+    if not cell:
+        return [], []
+    if normal(cell) in obligations:
+        return [obligations[normal(cell)]], []
+    served, unknown = [], []
+    for part in OBLIGATION_SEPARATORS.split(cell):
+        if not part:
+            continue
+        name = obligations.get(normal(part))
+        if name is None:
+            unknown.append(part)
+        elif name not in served:
+            served.append(name)
+    return served, unknown
 
 
 def _column(row: PlanRow, role: str) -> str:

@@ -634,3 +634,58 @@ def test_a_lead_found_by_name_can_be_changed(client, scb_governance, scb_coordin
     action = Action.objects.get(agreement__board=scb_governance, reference="A1")
     assert [lead.party.short_name for lead in action.leads.all()] == ["WCC PH"]
     assert TableMapping.objects.get(board=scb_governance).leads == {"psg": ["organisation:WCC PH"]}
+
+
+def _duties_sheet(duties) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan 2017-18"
+    sheet.append(["Theme", "Action", "Lead", "Timescale", "Statutory duty"])
+    for n, duty in enumerate(duties, 1):
+        sheet.append(["Prevent", f"Prevent action {n}", "WCC PH", "June 2017", duty])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_duty_column_tags_each_action_with_the_partnership_s_own(
+    client, scb_governance, scb_coordinator
+):
+    """A column of duties or objectives (guessed from its header) tags each action with the
+    partnership's own, by name: one, or several one a line or separated by semicolons."""
+    from csa.services import obligations_ensure_defaults
+
+    obligations_ensure_defaults(board=scb_governance)
+    data = _duties_sheet(["Prevent", "reducing reoffending;\nDomestic abuse", ""])
+    client.force_login(scb_coordinator)
+    location = upload(client, scb_governance, data, "plan-2017-18.xlsx")["Location"]
+    assert "Duties or objectives it serves" in client.get(location).content.decode()
+
+    page = map_and_preview(client, scb_governance, location, corrections={}).content.decode()
+    confirm(client, scb_governance, page)
+
+    actions = Action.objects.filter(agreement__board=scb_governance).order_by("position")
+    assert [sorted(o.name for o in a.obligations.all()) for a in actions] == [
+        ["Prevent"],
+        ["Domestic abuse", "Reducing reoffending"],
+        [],
+    ]
+
+
+def test_a_duty_the_partnership_does_not_have_is_refused_by_row_and_column(
+    client, scb_governance, scb_coordinator
+):
+    from csa.services import obligations_ensure_defaults
+
+    obligations_ensure_defaults(board=scb_governance)
+    before = _ours(_tables())
+    client.force_login(scb_coordinator)
+    data = _duties_sheet(["Prevent", "Cheese rolling"])
+    location = upload(client, scb_governance, data, "plan-2017-18.xlsx")["Location"]
+    response = map_and_preview(client, scb_governance, location, corrections={})
+
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert "row 3" in text and "“Statutory duty”" in text
+    assert "“Cheese rolling” is not one of the partnership's duties or objectives" in text
+    assert _changed_tables(before, _ours(_tables())) == []
