@@ -138,18 +138,11 @@ class ActionQuerySet(models.QuerySet):
                 "agreement__board", "theme__parent", "origin_meeting__body__partnership"
             )
             .prefetch_related(
-                Prefetch(
-                    "leads",
-                    queryset=ActionLead.objects.select_related("organisation", "body").order_by(
-                        "position"
-                    ),
-                ),
+                leads_in_order(),
                 Prefetch(
                     "updates",
                     # A sliced prefetch: one query (a window function) for every row's latest.
-                    queryset=ProgressUpdate.objects.filter(date__lte=as_of)
-                    .select_related("author__person")
-                    .order_by("-date", "-pk")[:1],
+                    queryset=updates_latest_first(as_of)[:1],
                     to_attr="latest_update_list",
                 ),
             )
@@ -227,6 +220,24 @@ def restricted_from(user, id_field: str) -> Q:
     for subquery in ids:
         rule |= Q(**{f"{id_field}__in": subquery})
     return rule
+
+
+def leads_in_order() -> Prefetch:
+    """An action's leads in their order, each with its organisation or body: as rows show them."""
+    return Prefetch(
+        "leads",
+        queryset=ActionLead.objects.select_related("organisation", "body").order_by("position"),
+    )
+
+
+def updates_latest_first(as_of: datetime.date):
+    """Progress updates dated on or before the day, the latest first (by date, then as
+    recorded), with their authors: the first of an action's is its latest update on the day."""
+    return (
+        ProgressUpdate.objects.filter(date__lte=as_of)
+        .select_related("author__person")
+        .order_by("-date", "-pk")
+    )
 
 
 def due_date_in_force(as_of: datetime.date):

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from csa.models import Agreement, Theme
@@ -18,7 +18,15 @@ from governance.models import Body, Meeting, Organisation
 from governance.selectors import bodies_below
 from governance.services import partnership_lines
 
-from .models import Action, ActionLead, DueDateMove, ProgressUpdate, user_display_name
+from .models import (
+    Action,
+    ActionLead,
+    DueDateMove,
+    ProgressUpdate,
+    leads_in_order,
+    updates_latest_first,
+    user_display_name,
+)
 from .reporting import theme_descendant_ids
 from .rows import ActionRow
 
@@ -255,33 +263,29 @@ def group_by_agreement_and_theme(actions) -> list[AgreementGroup]:
 
 
 def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
-    """One visible action with everything its page shows; Action.DoesNotExist otherwise."""
+    """One visible action with everything its page shows; Action.DoesNotExist otherwise.
+
+    The read model's row (ActionQuerySet.rows), with what only this page shows asked
+    directly of the one action: for a single row, the rows' prefetches (a window function
+    for the latest update) cost more to write out than these plain queries."""
     visible = Action.objects.visible_to(user)
     action = (
         visible.rows(as_of)
-        .select_related(
-            "carries_forward__agreement",
-            "origin_meeting__body",
-        )
-        .prefetch_related(
-            Prefetch(
-                "carried_forward_by",
-                queryset=Action.objects.select_related("agreement"),
-            ),
-            Prefetch(
-                "due_date_moves",
-                queryset=DueDateMove.objects.select_related("recorded_by__person").order_by(
-                    "agreed_on", "pk"
-                ),
-                to_attr="moves",
-            ),
-        )
+        .select_related("carries_forward__agreement", "origin_meeting__body")
+        .prefetch_related(None)
+        .prefetch_related(leads_in_order())
         .get(pk=pk)
+    )
+    action.latest_update_list = list(updates_latest_first(as_of).filter(action=action)[:1])
+    action.moves = list(
+        DueDateMove.objects.filter(action=action)
+        .select_related("recorded_by__person")
+        .order_by("agreed_on", "pk")
     )
     # The actions it carries forward and is carried forward by are linked only if the user
     # may see them: asked of the visibility rule once, for all of them.
     previous = action.carries_forward
-    later = list(action.carried_forward_by.all())
+    later = list(Action.objects.filter(carries_forward=action).select_related("agreement"))
     related = [a.pk for a in later] + ([previous.pk] if previous is not None else [])
     seen = set(visible.filter(pk__in=related).values_list("pk", flat=True)) if related else set()
     action.visible_carries_forward = (
