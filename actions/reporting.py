@@ -150,14 +150,22 @@ class Slips:
     days: int = 0
 
 
-def slips(user, agreement, as_of: datetime.date, *, since: datetime.date | None = None) -> Slips:
+def slips(
+    user,
+    agreement,
+    as_of: datetime.date,
+    *,
+    since: datetime.date | None = None,
+    action_ids: list[int] | None = None,
+) -> Slips:
     """The slips of the agreement's actions that the user may see, agreed on or before the
     day (and after `since`, when given), oldest first, with the number of actions that
-    slipped and the days they slipped in all. One query."""
-    moves = DueDateMove.objects.slips().filter(
-        action__in=Action.objects.visible_to(user).filter(agreement=agreement).values("pk"),
-        agreed_on__lte=as_of,
-    )
+    slipped and the days they slipped in all. One query. `action_ids`: those actions, when
+    the page has them already (plan_on_day's rows), so the visibility rule is not asked
+    again."""
+    if action_ids is None:
+        action_ids = Action.objects.visible_to(user).filter(agreement=agreement).values("pk")
+    moves = DueDateMove.objects.slips().filter(action__in=action_ids, agreed_on__lte=as_of)
     if since is not None:
         moves = moves.filter(agreed_on__gt=since)
     moves = list(moves.select_related("action", "recorded_by__person").order_by("agreed_on", "pk"))

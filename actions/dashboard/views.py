@@ -95,8 +95,14 @@ class DashboardFigures:
         return reporting.exceptions_in(self.actions)
 
     @cached_property
+    def action_ids(self):
+        """The plan's actions the user may see, as plan_on_day read them: the other figures
+        ask their queries of these, not of the visibility rule again."""
+        return [row.pk for row in self.actions]
+
+    @cached_property
     def slips(self):
-        return reporting.slips(self.user, self.agreement, self.as_of)
+        return reporting.slips(self.user, self.agreement, self.as_of, action_ids=self.action_ids)
 
     @cached_property
     def lead_rows(self):
@@ -109,7 +115,9 @@ class DashboardFigures:
     @cached_property
     def year(self):
         """Open, overdue and at-risk actions month by month (year.py): its own three queries."""
-        return year_chart(year_of(self.user, self.agreement, self.as_of))
+        return year_chart(
+            year_of(self.user, self.agreement, self.as_of, action_ids=self.action_ids)
+        )
 
     @cached_property
     def arising(self):
@@ -284,13 +292,14 @@ def _board_report_context(request):
         since = meeting.date if meeting else agreement.period_start - datetime.timedelta(days=1)
     user = request.user
     actions = reporting.plan_on_day(user, agreement, as_of)
+    action_ids = [row.pk for row in actions]  # the figures below ask of these, as read
     context.update(
         since=since,
         since_meeting=meeting,
         counts=reporting.headline_counts(actions),
         overdue=reporting.overdue_in(actions),
         exceptions=reporting.exceptions_in(actions),
-        slips=reporting.slips(user, agreement, as_of, since=since),
+        slips=reporting.slips(user, agreement, as_of, since=since, action_ids=action_ids),
         at_risk=reporting.at_risk_in(actions),
         completed=reporting.completed_in(actions, since),
         report_query=_query(
@@ -304,7 +313,8 @@ def _board_report_context(request):
         generated_on=today(),
     )
     context["coverage"] = coverage_of(agreement, actions)  # the duties and objectives
-    context["year"] = year_chart(year_of(user, agreement, as_of))  # month by month
+    # Month by month.
+    context["year"] = year_chart(year_of(user, agreement, as_of, action_ids=action_ids))
     context["coverage_uncovered"] = [item for item in context["coverage"] if item.is_uncovered]
     return True, context
 

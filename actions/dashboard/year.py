@@ -92,14 +92,15 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _histories(user, agreement) -> list[_History]:
-    """The plan's actions the user may see, with their updates and moves: three queries, read
-    as values (no model instances: a year of a plan is thousands of updates)."""
-    actions = (
-        Action.objects.visible_to(user)
-        .filter(agreement=agreement)
-        .values_list("pk", "position", "due_date", "origin_meeting__date")
-    )
+def _histories(user, agreement, action_ids=None) -> list[_History]:
+    """The plan's actions the user may see (or `action_ids` of them, when the page has them
+    already), with their updates and moves: three queries, read as values (no model
+    instances: a year of a plan is thousands of updates)."""
+    if action_ids is None:
+        actions = Action.objects.visible_to(user).filter(agreement=agreement)
+    else:
+        actions = Action.objects.filter(pk__in=action_ids)
+    actions = actions.values_list("pk", "position", "due_date", "origin_meeting__date")
     histories = {
         pk: _History(position, due_date, meeting_date)
         for pk, position, due_date, meeting_date in actions
@@ -119,13 +120,15 @@ def _histories(user, agreement) -> list[_History]:
     return list(histories.values())
 
 
-def year_of(user, agreement, as_of: datetime.date) -> list[YearPoint]:
+def year_of(user, agreement, as_of: datetime.date, *, action_ids=None) -> list[YearPoint]:
     """Open, overdue and at-risk actions of the plan at each of year_days, counting only
-    the actions the user may see (Action.objects.visible_to, the one door)."""
+    the actions the user may see (Action.objects.visible_to, the one door; or `action_ids`,
+    the plan's actions that the page already read through it, for the day asked: an action
+    arising after that day counts on none of the days before it)."""
     days = year_days(agreement, as_of)
     if not days:
         return []
-    histories = _histories(user, agreement)
+    histories = _histories(user, agreement, action_ids)
     points = []
     for day in days:
         rows = [row for h in histories if (row := h.on(day, agreement.period_start)) is not None]
