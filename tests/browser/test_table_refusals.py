@@ -5,15 +5,12 @@ reference twice. Each time the GOV.UK error summary takes the focus at the top o
 names the table or sheet, the row and the column; no "Load this plan" button and no preview
 of what would be created is shown; and nothing is written. axe checks every refusal page.
 
-The files are built as tests/plans/test_tables.py builds them for the Django client's tests of
-the same refusals."""
+The files are tests/plans/test_tables.py's, which the Django client's tests of the same
+refusals upload too."""
 
-import io
 import re
 
-import docx
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from actions.models import Action
@@ -23,9 +20,11 @@ from tests.browser.test_table_upload import _at_320_px, _upload
 from tests.plans.test_agreement_upload import _ours
 from tests.plans.test_importer_merge import _changed_tables, _tables
 from tests.plans.test_tables import (  # noqa: F401 (fixtures)
+    clashing_references,
+    no_action_column,
     scb_coordinator,
     scb_governance,
-    seed_rows,
+    unknown_lead,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,51 +35,6 @@ SUMMARY_BEFORE_HEADING = """() => {
     return !!summary && !!heading
         && !!(summary.compareDocumentPosition(heading) & Node.DOCUMENT_POSITION_FOLLOWING);
 }"""
-
-
-def no_action_column() -> bytes:
-    """The plan with its actions under "What we will do", which no header word says is one."""
-    rows = seed_rows()
-    document = docx.Document()
-    table = document.add_table(rows=len(rows) + 1, cols=3)
-    for index, header in enumerate(["Theme", "What we will do", "Lead"]):
-        table.cell(0, index).text = header
-    for number, row in enumerate(rows, 1):
-        table.cell(number, 0).text = row["theme"]
-        table.cell(number, 1).text = row["action"]
-        table.cell(number, 2).text = row["lead"]
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def unknown_lead() -> bytes:
-    """Row 3's lead is "Swanswel": nobody in the partnership is called that."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action plan"
-    sheet.append(["Ref", "Theme", "Action", "Lead", "Timescale"])
-    sheet.append(["A1", "Prevent", "Review the Prevent Action Plan", "WCC PH", "June 2017"])
-    sheet.append(["A2", "Prevent", "Blue Light Project launched", "Swanswel", "June 2017"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def clashing_references() -> bytes:
-    """Two tables, each under its theme's heading, each with an action A1."""
-    document = docx.Document()
-    for theme, action in [("Prevent", "Review the Prevent Action Plan"),
-                          ("Hate Crime", "Review the Hate Incident arrangements")]:  # fmt: skip
-        document.add_heading(theme, level=2)
-        table = document.add_table(rows=2, cols=4)
-        for index, text in enumerate(["Ref", "Action", "Lead", "Timescale"]):
-            table.cell(0, index).text = text
-        for index, text in enumerate(["A1", action, "WCC PH", "June 2017"]):
-            table.cell(1, index).text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _written(board):

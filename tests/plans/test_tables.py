@@ -358,7 +358,8 @@ def _refused(client, board, data, name, corrections=CORRECTIONS):
     return page
 
 
-def test_a_table_without_an_action_column_is_refused(client, scb_governance, scb_coordinator):
+def no_action_column() -> bytes:
+    """The plan with its actions under "What we will do", which no header word says is one."""
     rows = seed_rows()
     document = docx.Document()
     table = document.add_table(rows=len(rows) + 1, cols=3)
@@ -370,16 +371,11 @@ def test_a_table_without_an_action_column_is_refused(client, scb_governance, scb
         table.cell(number, 2).text = row["lead"]
     out = io.BytesIO()
     document.save(out)
-
-    page = _refused(client, scb_governance, out.getvalue(), "plan.docx")
-
-    assert "Error: How your plan's table reads" in page
-    assert "Table 1, row 1 (the header row): no column holds the actions" in page
+    return out.getvalue()
 
 
-def test_a_lead_nobody_knows_is_refused_naming_its_row_and_column(
-    client, scb_governance, scb_coordinator
-):
+def unknown_lead() -> bytes:
+    """Row 3's lead is "Swanswel": nobody in the partnership is called that."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Action plan"
@@ -388,20 +384,11 @@ def test_a_lead_nobody_knows_is_refused_naming_its_row_and_column(
     sheet.append(["A2", "Prevent", "Blue Light Project launched", "Swanswel", "June 2017"])
     out = io.BytesIO()
     workbook.save(out)
-
-    page = _refused(
-        client, scb_governance, out.getvalue(), "plan.xlsx",
-        corrections={"The year the plan starts": "2017"},
-    )  # fmt: skip
-
-    assert (
-        "Sheet “Action plan”, row 3, column D (“Lead”): nobody in the partnership is called "
-        "“Swanswel”"
-    ) in page
-    assert not TableMapping.objects.exists()
+    return out.getvalue()
 
 
-def test_two_tables_with_clashing_references_are_refused(client, scb_governance, scb_coordinator):
+def clashing_references() -> bytes:
+    """Two tables, each under its theme's heading, each with an action A1."""
     document = docx.Document()
     for theme, action in [("Prevent", "Review the Prevent Action Plan"),
                           ("Hate Crime", "Review the Hate Incident arrangements")]:  # fmt: skip
@@ -413,8 +400,35 @@ def test_two_tables_with_clashing_references_are_refused(client, scb_governance,
             table.cell(1, index).text = text
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
 
-    page = _refused(client, scb_governance, out.getvalue(), "plan-2017-18.docx", corrections={})
+
+def test_a_table_without_an_action_column_is_refused(client, scb_governance, scb_coordinator):
+    page = _refused(client, scb_governance, no_action_column(), "plan.docx")
+
+    assert "Error: How your plan's table reads" in page
+    assert "Table 1, row 1 (the header row): no column holds the actions" in page
+
+
+def test_a_lead_nobody_knows_is_refused_naming_its_row_and_column(
+    client, scb_governance, scb_coordinator
+):
+    page = _refused(
+        client, scb_governance, unknown_lead(), "plan.xlsx",
+        corrections={"The year the plan starts": "2017"},
+    )  # fmt: skip
+
+    assert (
+        "Sheet “Action plan”, row 3, column D (“Lead”): nobody in the partnership is called "
+        "“Swanswel”"
+    ) in page
+    assert not TableMapping.objects.exists()
+
+
+def test_two_tables_with_clashing_references_are_refused(client, scb_governance, scb_coordinator):
+    page = _refused(
+        client, scb_governance, clashing_references(), "plan-2017-18.docx", corrections={}
+    )
 
     assert "Table 2, row 2, column “Ref”: duplicate of table 1, row 2" in page
 
