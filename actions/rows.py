@@ -14,10 +14,25 @@ Two due dates, one name each, everywhere:
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from .models import Action, ProgressUpdate, Rag, Status, rag_reason_of, user_display_name
+from csa.models import Agreement, Theme
+from governance.models import Meeting
+
+from . import models as rules
+from .models import (
+    Action,
+    ActionLead,
+    ProgressUpdate,
+    Rag,
+    Status,
+    leads_shown_of,
+    rag_reason_of,
+    user_display_name,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,4 +153,99 @@ class ActionRow:
 
 def action_rows(actions) -> list[ActionRow]:
     """The rows of a queryset of ActionQuerySet.rows() (or the actions it gave)."""
+    if isinstance(actions, QuerySet):
+        return _read(actions)
     return [ActionRow.of(action) for action in actions]
+
+
+# The columns of ActionQuerySet.rows() a row is read from.
+_COLUMNS = (
+    "pk", "version", "reference", "position", "description", "target", "agreement_id",
+    "theme_id", "theme_as_written", "origin_meeting_id", "timescale", "timescale_kind",
+    "due_date", "leads_as_written", "status", "status_on", "last_update_on", "due_on",
+    "last_heard_on", "row_day", "latest_update_id",
+)  # fmt: skip
+
+
+def _read(queryset) -> list[ActionRow]:
+    """The rows of a rows() queryset, read as values rather than model instances: the plans,
+    themes and meetings they share are fetched once each, and the latest updates by the ids
+    rows() found (plain queries, no window function). A fixed number of queries however many
+    rows, and a few times less Python than building an Action for each."""
+    records = list(queryset.prefetch_related(None).values(*_COLUMNS))
+    if not records:
+        return []
+    agreements = _by_id(Agreement.objects.select_related("board"), records, "agreement_id")
+    themes = _by_id(Theme.objects.select_related("parent"), records, "theme_id")
+    meetings = _by_id(
+        Meeting.objects.select_related("body__partnership"), records, "origin_meeting_id"
+    )
+    leads = {record["pk"]: [] for record in records}
+    for lead in (
+        ActionLead.objects.filter(action_id__in=list(leads))
+        .select_related("organisation", "body")
+        .order_by("action_id", "position")
+    ):
+        leads[lead.action_id].append(lead)
+    latest = _by_id(
+        ProgressUpdate.objects.select_related("author__person"), records, "latest_update_id"
+    )
+    # What a row says of its plan (Action's properties, the rule once), for each plan shown.
+    plans = {}
+    rows = []
+    for record in records:
+        columns = SimpleNamespace(**record)
+        plan_key = (record["agreement_id"], record["origin_meeting_id"])
+        plan = plans.get(plan_key)
+        if plan is None:
+            plan = plans[plan_key] = Action(
+                agreement=agreements.get(record["agreement_id"]),
+                origin_meeting=meetings.get(record["origin_meeting_id"]),
+            )
+        day = record["row_day"]
+        action_leads = tuple(leads[record["pk"]])
+        rows.append(
+            ActionRow(
+                pk=record["pk"],
+                version=record["version"],
+                reference=record["reference"],
+                position=record["position"],
+                description=record["description"],
+                target=record["target"],
+                agreement=plan.agreement,
+                agreement_id=record["agreement_id"],
+                board=plan.board,
+                theme=themes.get(record["theme_id"]),
+                theme_as_written=record["theme_as_written"],
+                origin_meeting=plan.origin_meeting,
+                plan_label=plan.plan_label,
+                plan_title=plan.plan_title,
+                list_label=plan.list_label,
+                plan_status=plan.plan_status,
+                timescale=record["timescale"],
+                timescale_kind=record["timescale_kind"],
+                due_date=record["due_date"],
+                due_on=record["due_on"],
+                leads=action_leads,
+                leads_as_written=record["leads_as_written"],
+                leads_shown=leads_shown_of(record["leads_as_written"], action_leads),
+                status=record["status"],
+                status_on=record["status_on"],
+                last_update_on=record["last_update_on"],
+                last_heard_on=record["last_heard_on"],
+                latest_update=latest.get(record["latest_update_id"]),
+                day=day,
+                is_overdue=rules.overdue_rule(day).holds(columns),
+                is_due_soon=rules.due_soon_rule(day).holds(columns),
+                is_stale=rules.stale_rule(day).holds(columns),
+                rag=rules.rag_of(columns, day),
+                is_exception=rules.exception_rule(day).holds(columns),
+            )
+        )
+    return rows
+
+
+def _by_id(queryset, records, column) -> dict:
+    """The objects the records name in `column`, by id: one query, none when none is named."""
+    ids = {record[column] for record in records} - {None}
+    return queryset.in_bulk(ids) if ids else {}

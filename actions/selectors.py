@@ -5,6 +5,7 @@ history table), so that a page costs the same number of queries however many act
 updates there are.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from enum import Enum
@@ -28,7 +29,7 @@ from .models import (
     user_display_name,
 )
 from .reporting import theme_descendant_ids
-from .rows import ActionRow
+from .rows import ActionRow, action_rows
 
 # Fields of an action whose changes mean nothing to a reader of the timeline: the version only
 # counts writes (it changes with every progress update, which is shown on its own).
@@ -215,9 +216,10 @@ def themes_for(user):
 def may_update_row(user, action) -> bool:
     """May the reader record progress on this row's action? (A superseded year is the record
     of that year: its open actions were carried forward or closed at roll-over, so nothing
-    offers to update them.) `action` from ActionQuerySet.rows(): leads prefetched."""
+    offers to update them.) `action`: an ActionRow, or an Action with its leads prefetched."""
+    leads = action.leads if isinstance(action, ActionRow) else action.leads.all()
     return action.plan_status != Agreement.Status.SUPERSEDED and can_update(
-        user, action, lead_rows=list(action.leads.all())
+        user, action, lead_rows=list(leads)
     )
 
 
@@ -225,7 +227,8 @@ def rows_for(actions, user) -> list[ActionRow]:
     """The typed rows of ActionQuerySet.rows() actions, with the one thing a row shows that
     depends on the reader: may they update it. No query per row."""
     return [
-        ActionRow.of(action, user_can_update=may_update_row(user, action)) for action in actions
+        dataclasses.replace(row, user_can_update=may_update_row(user, row))
+        for row in action_rows(actions)
     ]
 
 
