@@ -142,6 +142,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+RANDOM_PAGE_COST = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and RANDOM_PAGE_COST:
+    # The planner's price of reading a page out of order. PostgreSQL's default (4) is for
+    # spinning disks; on SSDs or a warm cache 1.1 is the usual advice, and with it a page's
+    # leads are read by index (0.4 ms at national scale) instead of hashing every
+    # organisation and body in the country (3 ms). Set per connection, so that nothing is
+    # asked of the server's configuration; DATABASE_RANDOM_PAGE_COST= (empty) keeps the
+    # server's own.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    cost = float(RANDOM_PAGE_COST)  # a number, or the setting fails here rather than later
+    options["options"] = f"{options.get('options', '')} -c random_page_cost={cost}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -68,6 +68,47 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
+def _postgresql_options(**env):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "csa.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://u@localhost:5432/csa",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip(), result.stderr
+
+
+def test_postgresql_plans_for_fast_random_reads_unless_told_otherwise():
+    assert _postgresql_options()[0] == "-c random_page_cost=1.1"
+    assert _postgresql_options(DATABASE_RANDOM_PAGE_COST="2")[0] == "-c random_page_cost=2.0"
+    assert _postgresql_options(DATABASE_RANDOM_PAGE_COST="")[0] == "None"
+    assert "could not convert" in _postgresql_options(DATABASE_RANDOM_PAGE_COST="fast")[1]
+
+
+@pytest.mark.django_db
+def test_each_postgresql_connection_uses_the_cost():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 def _manage(*arguments):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
