@@ -82,42 +82,56 @@ class ActionRow:
     @classmethod
     def of(cls, action: Action, *, user_can_update: bool = False) -> "ActionRow":
         """The row of an action fetched through ActionQuerySet.rows()."""
-        latest = action.latest_update_list[0] if action.latest_update_list else None
-        return cls(
-            pk=action.pk,
-            version=action.version,
-            reference=action.reference,
-            position=action.position,
-            description=action.description,
-            target=action.target,
-            agreement=action.agreement,
-            agreement_id=action.agreement_id,
-            board=action.board,
+        return cls.built(
+            action,
+            plan=action,
             theme=action.theme,
-            theme_as_written=action.theme_as_written,
-            origin_meeting=action.origin_meeting,
-            plan_label=action.plan_label,
-            plan_title=action.plan_title,
-            list_label=action.list_label,
-            plan_status=action.plan_status,
-            timescale=action.timescale,
-            timescale_kind=action.timescale_kind,
-            due_date=action.due_date,
-            due_on=action.due_on,
             leads=tuple(action.leads.all()),
-            leads_as_written=action.leads_as_written,
-            leads_shown=action.leads_shown,
-            status=action.status,
-            status_on=action.status_on,
-            last_update_on=action.last_update_on,
-            last_heard_on=action.last_heard_on,
+            latest=action.latest_update_list[0] if action.latest_update_list else None,
+            user_can_update=user_can_update,
+        )
+
+    @classmethod
+    def built(cls, columns, *, plan, theme, leads, latest, user_can_update=False) -> "ActionRow":
+        """A row from the columns of ActionQuerySet.rows() (an Action it gave, or its values
+        as attributes), what `plan` (an Action) says of its plan, and what was fetched beside:
+        its theme, its leads in order, its latest update. The rules are read here, once."""
+        day = columns.row_day
+        return cls(
+            pk=columns.pk,
+            version=columns.version,
+            reference=columns.reference,
+            position=columns.position,
+            description=columns.description,
+            target=columns.target,
+            agreement=plan.agreement,
+            agreement_id=columns.agreement_id,
+            board=plan.board,
+            theme=theme,
+            theme_as_written=columns.theme_as_written,
+            origin_meeting=plan.origin_meeting,
+            plan_label=plan.plan_label,
+            plan_title=plan.plan_title,
+            list_label=plan.list_label,
+            plan_status=plan.plan_status,
+            timescale=columns.timescale,
+            timescale_kind=columns.timescale_kind,
+            due_date=columns.due_date,
+            due_on=columns.due_on,
+            leads=leads,
+            leads_as_written=columns.leads_as_written,
+            leads_shown=leads_shown_of(columns.leads_as_written, leads),
+            status=columns.status,
+            status_on=columns.status_on,
+            last_update_on=columns.last_update_on,
+            last_heard_on=columns.last_heard_on,
             latest_update=latest,
-            day=action.row_day,
-            is_overdue=action.is_overdue,
-            is_due_soon=action.is_due_soon,
-            is_stale=action.is_stale,
-            rag=action.rag,
-            is_exception=action.is_exception,
+            day=day,
+            is_overdue=rules.overdue_rule(day).holds(columns),
+            is_due_soon=rules.due_soon_rule(day).holds(columns),
+            is_stale=rules.stale_rule(day).holds(columns),
+            rag=rules.rag_of(columns, day),
+            is_exception=rules.exception_rule(day).holds(columns),
             user_can_update=user_can_update,
         )
 
@@ -194,7 +208,6 @@ def _read(queryset) -> list[ActionRow]:
     plans = {}
     rows = []
     for record in records:
-        columns = SimpleNamespace(**record)
         plan_key = (record["agreement_id"], record["origin_meeting_id"])
         plan = plans.get(plan_key)
         if plan is None:
@@ -202,44 +215,13 @@ def _read(queryset) -> list[ActionRow]:
                 agreement=agreements.get(record["agreement_id"]),
                 origin_meeting=meetings.get(record["origin_meeting_id"]),
             )
-        day = record["row_day"]
-        action_leads = tuple(leads[record["pk"]])
         rows.append(
-            ActionRow(
-                pk=record["pk"],
-                version=record["version"],
-                reference=record["reference"],
-                position=record["position"],
-                description=record["description"],
-                target=record["target"],
-                agreement=plan.agreement,
-                agreement_id=record["agreement_id"],
-                board=plan.board,
+            ActionRow.built(
+                SimpleNamespace(**record),
+                plan=plan,
                 theme=themes.get(record["theme_id"]),
-                theme_as_written=record["theme_as_written"],
-                origin_meeting=plan.origin_meeting,
-                plan_label=plan.plan_label,
-                plan_title=plan.plan_title,
-                list_label=plan.list_label,
-                plan_status=plan.plan_status,
-                timescale=record["timescale"],
-                timescale_kind=record["timescale_kind"],
-                due_date=record["due_date"],
-                due_on=record["due_on"],
-                leads=action_leads,
-                leads_as_written=record["leads_as_written"],
-                leads_shown=leads_shown_of(record["leads_as_written"], action_leads),
-                status=record["status"],
-                status_on=record["status_on"],
-                last_update_on=record["last_update_on"],
-                last_heard_on=record["last_heard_on"],
-                latest_update=latest.get(record["latest_update_id"]),
-                day=day,
-                is_overdue=rules.overdue_rule(day).holds(columns),
-                is_due_soon=rules.due_soon_rule(day).holds(columns),
-                is_stale=rules.stale_rule(day).holds(columns),
-                rag=rules.rag_of(columns, day),
-                is_exception=rules.exception_rule(day).holds(columns),
+                leads=tuple(leads[record["pk"]]),
+                latest=latest.get(record["latest_update_id"]),
             )
         )
     return rows
