@@ -1,4 +1,11 @@
-"""Pages of a list too long to count: the actions of every partnership, for an admin.
+"""Pages of the list of actions: counted with the page (one partnership's), or not counted at
+all (every partnership's, for an admin).
+
+Counted: CountedPaginator reads a page of rows and how many match in one statement, where
+Django's Paginator counts in a statement of its own that writes the filters and the
+visibility rule out again.
+
+Not counted:
 
 Counting 175,000 actions with their status on a day works out every one of them; showing one
 page of 50 in due-date order stops at the 51st. So the page knows whether there is a next one
@@ -6,7 +13,32 @@ page of 50 in due-date order stops at the 51st. So the page knows whether there 
 "Next" only, as GOV.UK's pagination does for a list of unknown length.
 """
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page, Paginator
+
+from .rows import counted_rows
+
+
+class CountedPaginator(Paginator):
+    """Django's Paginator over a rows() queryset, giving pages of ActionRows whose count
+    comes with the page (actions.rows.counted_rows). A page past the end has no row to carry
+    the count: Paginator's own way then (it counts, and gives the last page)."""
+
+    def get_page(self, number) -> Page:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        start = (number - 1) * self.per_page
+        rows, matching = counted_rows(self.object_list, start, start + self.per_page)
+        if not rows and number > 1:
+            # Past the end, no row carries the count: counted apart, the last page, as
+            # Paginator.get_page gives it.
+            number = self.num_pages
+            start = (number - 1) * self.per_page
+            rows = counted_rows(self.object_list, start, start + self.per_page)[0]
+            return self._get_page(rows, number, self)
+        self.__dict__["count"] = matching  # Paginator.count is a cached property
+        return self._get_page(rows, number, self)
 
 
 class OpenEndedPaginator:

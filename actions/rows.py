@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 
 from csa.models import Agreement, Theme
@@ -182,11 +182,30 @@ _COLUMNS = (
 
 
 def _read(queryset) -> list[ActionRow]:
-    """The rows of a rows() queryset, read as values rather than model instances: the plans,
-    themes and meetings they share are fetched once each, and the latest updates by the ids
-    rows() found (plain queries, no window function). A fixed number of queries however many
-    rows, and a few times less Python than building an Action for each."""
-    records = list(queryset.prefetch_related(None).values(*_COLUMNS))
+    """The rows of a rows() queryset, read as values rather than model instances."""
+    return _rows_of(list(queryset.prefetch_related(None).values(*_COLUMNS)))
+
+
+def counted_rows(queryset, start: int, stop: int) -> tuple[list[ActionRow], int]:
+    """Rows `start` to `stop` of a rows() queryset, in its order, and how many rows it has in
+    all, from one statement (COUNT(*) OVER (), counted before the slice): a list's page and
+    its count without writing the filters and the visibility rule out a second time. The
+    count is 0 when the slice is empty."""
+    if queryset.query.distinct:  # the window would count the rows before DISTINCT
+        return _read(queryset[start:stop]), queryset.count()
+    records = list(
+        queryset.prefetch_related(None)
+        .annotate(matching=Window(Count("*")))[start:stop]
+        .values(*_COLUMNS, "matching")
+    )
+    return _rows_of(records), records[0]["matching"] if records else 0
+
+
+def _rows_of(records) -> list[ActionRow]:
+    """Rows from the values of rows(): the plans, themes and meetings they share are fetched
+    once each, and the latest updates by the ids rows() found (plain queries, no window
+    function). A fixed number of queries however many rows, and a few times less Python
+    than building an Action for each."""
     if not records:
         return []
     agreements = _by_id(Agreement.objects.select_related("board"), records, "agreement_id")

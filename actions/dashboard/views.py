@@ -11,7 +11,6 @@ import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,7 +24,7 @@ from .. import exports, reporting
 from ..coverage import coverage_of
 from ..forms import ProgressFileForm
 from ..models import Action, today
-from ..paging import OpenEndedPaginator
+from ..paging import CountedPaginator, OpenEndedPaginator
 from ..rounds import round_marks
 from ..rows import action_rows
 from ..spreadsheet import services as upload_services
@@ -204,11 +203,15 @@ def action_list(request):
             return context, 400
         as_of = filterset.as_of_date
         agreement = filterset.agreement_chosen
-        paginator = OpenEndedPaginator if filterset.spans_partnerships else Paginator
-        page = paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        if filterset.spans_partnerships:
+            page = OpenEndedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = SimpleLazyObject(lambda: action_rows(page.object_list))
+        else:
+            page = CountedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = page.object_list  # ActionRows already
         context.update(
             page_obj=page,
-            actions=SimpleLazyObject(lambda: action_rows(page.object_list)),
+            actions=rows,
             as_of=as_of,
             agreement=agreement,
             is_today=as_of == today(),

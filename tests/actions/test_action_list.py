@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, Status
@@ -155,6 +157,24 @@ def test_pages_of_fifty_keep_the_filters(client):
     nearest = get(client, agreement=agreement.pk, page="abc")
     assert served(nearest).headings["results"] == "60 actions, 1 to 50 shown"
     assert 'aria-label="Page 1" aria-current="page"' in nearest.content.decode()
+
+
+def test_a_page_past_the_end_is_the_last_page_and_the_count_comes_with_the_rows(client):
+    agreement, coordinator = make_plan(60)
+    client.force_login(coordinator)
+    # Past the end, no row carries the count: the last page, counted, as Django's pages do.
+    beyond = get(client, agreement=agreement.pk, as_of="2019-04-01", sort="reference", page=9)
+    assert served(beyond).headings["results"] == "60 actions, 51 to 60 shown"
+    assert 'aria-label="Page 2" aria-current="page"' in beyond.content.decode()
+    # Nothing matching: no rows, no count to carry, and no error.
+    none = get(client, agreement=agreement.pk, q="no action says this")
+    assert rows_shown(served(none)) == []
+    # The page's rows and their count are one statement: no COUNT(*) of its own.
+    with CaptureQueriesContext(connection) as captured:
+        get(client, agreement=agreement.pk, as_of="2019-04-01", sort="reference", page=2)
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("SELECT COUNT(*)")]
+    assert len([sql for sql in statements if "OVER ()" in sql]) == 1
 
 
 @pytest.mark.parametrize(
