@@ -25,6 +25,13 @@ YEAR_FILES = [FIXTURES / "2017-18.json", FIXTURES / "2018-19.json"]
 WATFORD = FIXTURES.parent / "watford"
 
 
+def pytest_collection_modifyitems(items):
+    """The tests marked `longest` first. Spread over workers (pytest-xdist, make test's -n),
+    a minute-long test that starts last runs on alone at the end: started first, the other
+    worker takes the rest meanwhile."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 # The rows (history included) that loading the real files wrote, kept after the first load so
 # that later tests restore them in a few bulk inserts instead of running the importer again.
 _LOADED_ROWS: list[tuple[type, list]] = []

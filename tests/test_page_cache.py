@@ -168,7 +168,12 @@ def test_a_change_committed_by_another_process_is_seen_at_once(client, chair):
     # (and does: so the next assertion is about the stamp, not about no cache at all).
     assert "Heron wording" not in _get(client, url).content.decode()
 
-    DataStamp.objects.update(token="written-by-another-process")
+    # What that process's commit writes: a new token in each scope it changed (created if a
+    # flush left none: the rows are upserted, as governance.freshness writes them).
+    for scope in ("all", "shared", f"p:{action.partnership_slug()}"):
+        DataStamp.objects.update_or_create(
+            scope=scope, defaults={"token": "written-by-another-process"}
+        )
 
     assert "Heron wording" in _get(client, url).content.decode()
 

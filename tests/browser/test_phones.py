@@ -4,6 +4,10 @@ the page never scrolls sideways. axe checks each page at that width."""
 
 import collections
 import datetime
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -13,12 +17,17 @@ from django.contrib.staticfiles import finders
 from actions.models import Action, Status
 from actions.services import progress_update_create
 from csa.models import Agreement
-from tests.test_every_page import Walk, _demo_accounts, _signed_in
+from tests.test_every_page import (
+    Walk,
+    _demo_accounts,
+    _signed_in,
+    assert_every_account_and_role,
+    assert_every_account_walked_everywhere,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = 320
-SITE = "http://testserver"  # the walk's host: its pages' links are relative to it
 STATIC_PREFIX = "/" + settings.STATIC_URL.strip("/") + "/"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 # The width of a select's longest choice in its own font, and the room for text inside it
@@ -131,6 +140,45 @@ WIDTH_AND_HEADINGS = (
 )
 
 
+def _serve_as_served(drawn, missing) -> ThreadingHTTPServer:
+    """A server on this machine that gives Chromium the page being drawn (`drawn["body"]`, at
+    whatever address it is asked for) and the project's static files, which the browser may
+    keep. (Playwright's routing, which did this before, turns the browser's cache off: each
+    of some 700 pages fetched every stylesheet and script again through Python.)"""
+    static: dict[str, tuple[bytes, str]] = {}
+
+    class AsServed(BaseHTTPRequestHandler):
+        def do_GET(self):
+            path = unquote(urlsplit(self.path).path)
+            if not path.startswith(STATIC_PREFIX):
+                self._send(drawn["body"], "text/html; charset=utf-8", "no-store")
+                return
+            if path not in static:
+                found = finders.find(path[len(STATIC_PREFIX) :])
+                if not found:
+                    missing.add(path)
+                    self.send_error(404)
+                    return
+                kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                static[path] = (Path(found).read_bytes(), kind)
+            self._send(*static[path], "max-age=3600")
+
+        def _send(self, body, content_type, cache_control):
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", cache_control)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # quiet: the test says what went wrong
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AsServed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 class _Served:
     """The test client of an account, keeping each HTML page it was served (the walk's)."""
 
@@ -145,6 +193,7 @@ class _Served:
         return response
 
 
+@pytest.mark.longest
 @pytest.mark.django_db
 @pytest.mark.skipif(
     "postgresql" in settings.DATABASES["default"]["ENGINE"],
@@ -158,46 +207,39 @@ def test_no_page_of_the_every_page_walk_scrolls_sideways_at_320px(shipped_data, 
     demo account (officers, chairs, coordinators, the administrator), drawn at 320 px by
     Chromium: none is wider than the screen (WCAG 1.4.10). The walk gets the pages through
     the test client as the account; Chromium is given each page as it was served, at its own
-    address, with the real stylesheets and scripts. Each role draws an address once."""
-    walk = Walk()
+    address, with the real stylesheets and scripts. Each role draws an address once.
+
+    On SQLite this is also the every-page test: the walk asserts all that
+    tests/test_every_page.py does, which walks it on PostgreSQL (a minute saved of make test)."""
+    accounts = _demo_accounts()
+    assert_every_account_and_role(accounts)
+    walk, counts = Walk(), {}
     context = browser.new_context(viewport={"width": PHONE, "height": 640})
     page = context.new_page()
     drawn = {"body": b""}  # the page being drawn, as it was served
     missing = set()
-
-    def as_served(route):
-        if route.request.is_navigation_request():
-            route.fulfill(body=drawn["body"], content_type="text/html; charset=utf-8")
-            return
-        # A stylesheet, script or image, from the project's static folders.
-        path = unquote(urlsplit(route.request.url).path)
-        found = path.startswith(STATIC_PREFIX) and finders.find(path[len(STATIC_PREFIX) :])
-        if found:
-            route.fulfill(path=found)
-        else:
-            missing.add(path)
-            route.fulfill(status=404)
-
-    page.route(f"{SITE}/**", as_served)
+    server = _serve_as_served(drawn, missing)
+    site = f"http://127.0.0.1:{server.server_port}"
     drawn_by_role, too_wide = collections.Counter(), []
     checked = collections.defaultdict(set)  # role: the addresses drawn as an account of it
-    for username, role in _demo_accounts():
+    for username, role in accounts:
         served = _Served(_signed_in(username))
-        walk.account(served, username, role)
+        counts[username] = walk.account(served, username, role)
         for url, body in served.pages:
             if url in checked[role]:
                 continue
             checked[role].add(url)
             drawn["body"] = body
-            page.goto(f"{SITE}{url}")
+            page.goto(f"{site}{url}")
             drawn_by_role[role] += 1
             width, headings = page.evaluate(WIDTH_AND_HEADINGS)
             assert headings, f"{url} as {username} was not drawn: it has no <h1>"
             if width > PHONE:
                 too_wide.append(f"{url} as {username}: {width}px, {page.evaluate(TOO_WIDE)}")
     context.close()
+    server.shutdown()
     print(f"\nPages drawn at {PHONE}px, by role: {dict(drawn_by_role)}")
-    # A page that fails or a link that refuses is the every-page test's to report, not this one's.
+    assert_every_account_walked_everywhere(walk, counts)
     assert not missing, f"not in the static folders: {missing}"
     assert set(drawn_by_role) == {"officer", "chair", "coordinator or administrator"}
     assert sum(drawn_by_role.values()) > 300, "the walk reached too little to say anything"
