@@ -9,6 +9,7 @@ message to "<id>", or to "<id>_0" (the first option, or the day box) where a fie
 inputs.
 """
 
+import copy
 import datetime
 import re
 
@@ -186,6 +187,10 @@ class GovukDateField(forms.Field):
 # --- Rendering ---------------------------------------------------------------------------------
 
 
+def _never_required(initial) -> bool:
+    return False
+
+
 class GovukBoundField(BoundField):
     """A bound field that knows its GOV.UK component, its ids and its classes."""
 
@@ -241,6 +246,13 @@ class GovukBoundField(BoundField):
         return " ".join(ids) or None
 
     def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        if not self.form.use_required_attribute and isinstance(widget, forms.Select):
+            # Django asks a select whether its first choice is empty before it asks the form
+            # whether it wants a `required` attribute at all, and for a choice of rows that
+            # question is a query. A GOV.UK form never wants one: a copy that says so.
+            widget = copy.copy(widget)
+            widget.use_required_attribute = _never_required
         attrs = super().build_widget_attrs(attrs, widget)
         kind = self.kind
         base = {

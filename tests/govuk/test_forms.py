@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
+from governance.models import Body
 from govuk.forms import GovukDateField, GovukForm, add_service_errors
 
 
@@ -229,3 +230,19 @@ def test_a_list_of_service_errors_goes_on_the_form():
     form.add_service_errors(ValidationError(["One.", "Two."]))
     assert form.non_field_errors() == ["One.", "Two."]
     assert not form.is_valid()
+
+
+class BodyChoiceForm(GovukForm, forms.Form):
+    body = forms.ModelChoiceField(queryset=Body.objects.order_by("name"), empty_label=None)
+
+
+@pytest.mark.django_db
+def test_a_choice_of_rows_is_asked_once_when_drawn(django_assert_num_queries):
+    """Django asks a select for its first choice to decide on a `required` attribute, which a
+    GOV.UK form never has: for a choice of rows that was a second query for the same rows."""
+    Body.objects.create(name="Safer Communities Board", short_name="SCB")
+    form = BodyChoiceForm()
+    with django_assert_num_queries(1):
+        html = form["body"].as_field_group()
+    assert "Safer Communities Board" in html
+    assert "required" not in html
