@@ -47,35 +47,11 @@ def test_with_a_real_key_it_starts():
     assert result.returncode == 0, result.stderr
 
 
-def test_database_url_selects_postgresql():
+def _with_postgresql(expression: str, **env) -> tuple[str, str]:
+    """What `expression` prints in a process whose DATABASE_URL is PostgreSQL's (no database
+    is reached: settings only), and its error output."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "csa.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": "postgres://u@localhost:5432/csa",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "django.db.backends.postgresql"
-
-
-def _postgresql_options(**env):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; "
-            "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))",
-        ],
+        [sys.executable, "-c", f"from django.conf import settings; print({expression})"],
         cwd=ROOT,
         env={
             **os.environ,
@@ -89,6 +65,17 @@ def _postgresql_options(**env):
         timeout=60,
     )
     return result.stdout.strip(), result.stderr
+
+
+def test_database_url_selects_postgresql():
+    engine = "settings.DATABASES['default']['ENGINE']"
+    assert _with_postgresql(engine)[0] == "django.db.backends.postgresql"
+
+
+def _postgresql_options(**env):
+    return _with_postgresql(
+        "settings.DATABASES['default'].get('OPTIONS', {}).get('options')", **env
+    )
 
 
 def test_postgresql_plans_for_fast_random_reads_unless_told_otherwise():
