@@ -1,0 +1,60 @@
+"""A row read as values (actions.rows, for tables) is the row read from an Action (exports,
+the plan page): every field the same, for every action of the shipped data, on days before,
+during and after the plans' years, seen by someone who may see everything and by someone the
+restricted rule applies to."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from actions.models import Action, ProgressUpdate, Status
+from actions.rows import ActionRow, action_rows, counted_rows
+from governance.models import Role
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [datetime.date(2017, 3, 1), datetime.date(2018, 11, 15), datetime.date(2026, 12, 6)]
+
+
+def _comparable(row: ActionRow) -> dict:
+    fields = {field.name: getattr(row, field.name) for field in dataclasses.fields(row)}
+    fields["leads"] = [(lead.pk, lead.organisation_id, lead.body_id) for lead in row.leads]
+    latest = row.latest_update
+    fields["latest_update"] = latest and (latest.pk, latest.author_id, latest.note)
+    for name in ("agreement", "board", "theme", "origin_meeting"):
+        fields[name] = fields[name] and fields[name].pk
+    fields["latest_update_author"] = row.latest_update_author  # the author's Person, fetched
+    return fields
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_a_row_read_as_values_is_the_row_read_from_its_action(shipped_data, day):
+    roles = [
+        Role.objects.filter(kind=kind).select_related("user").order_by("pk").first()
+        for kind in (Role.Kind.CHAIR, Role.Kind.OFFICER)
+    ]
+    # Updates by people (named through their Person) on a few actions, two on one day: the
+    # later recorded is the latest.
+    for number, action in enumerate(Action.objects.order_by("pk")[:12]):
+        author = roles[number % 2].user
+        for date, status, note in (
+            (datetime.date(2018, 6, 1), Status.ON_TRACK, "Started"),
+            (datetime.date(2018, 10, 1), Status.AT_RISK, "Slipping"),
+            (datetime.date(2018, 10, 1), Status.OFF_TRACK, f"Stopped, {number}"),
+        ):
+            ProgressUpdate.objects.create(
+                action=action, date=date, status=status, note=note, author=author
+            )
+    for role in roles:
+        user = role.user
+        actions = Action.objects.visible_to(user).rows(day).order_by("pk")
+        as_actions = [_comparable(ActionRow.of(action)) for action in actions]
+        as_values = [_comparable(row) for row in action_rows(actions)]
+        assert len(as_values) > 20
+        assert any(row["latest_update_author"] for row in as_values) == (day > DAYS[0])
+        assert as_values == as_actions
+        # A page of them with its count (the list's): the same rows, and how many in all.
+        page, matching = counted_rows(actions, 5, 15)
+        assert [_comparable(row) for row in page] == as_actions[5:15]
+        assert matching == len(as_actions)
