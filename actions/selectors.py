@@ -25,7 +25,6 @@ from .models import (
     DueDateMove,
     ProgressUpdate,
     leads_in_order,
-    updates_latest_first,
     user_display_name,
 )
 from .reporting import theme_descendant_ids
@@ -279,7 +278,10 @@ def action_for_page(user, pk: int, *, as_of: datetime.date) -> Action:
         .prefetch_related(leads_in_order())
         .get(pk=pk)
     )
-    action.latest_update_list = list(updates_latest_first(as_of).filter(action=action)[:1])
+    # The latest update rows() found (latest_update_id), fetched with its author by id.
+    action.latest_update_list = list(
+        ProgressUpdate.objects.select_related("author__person").filter(pk=action.latest_update_id)
+    )
     action.moves = list(
         DueDateMove.objects.filter(action=action)
         .select_related("recorded_by__person")

@@ -114,13 +114,13 @@ def mark_changed(using: str = DEFAULT_DB_ALIAS, *, partnership_slug: str | None 
             if isinstance(callback, _NewStamps):
                 writer = callback  # one writer a transaction, however many rows
                 break
-    if writer is None:
+    new_writer = writer is None
+    if new_writer:
         writer = _NewStamps(using)
-        writer.counts[scope] = writer.counts[ALL] = count
+    writer.counts[scope] = writer.counts[ALL] = count
+    if new_writer:
         # Outside a transaction this runs the writer at once: its scopes are set before.
         transaction.on_commit(writer, using=using)
-    else:
-        writer.counts[scope] = writer.counts[ALL] = count
 
 
 def _write_new_stamps(using: str, scopes: set[str]) -> None:

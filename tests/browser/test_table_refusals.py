@@ -45,6 +45,17 @@ def _written(board):
     )
 
 
+def _upload_bytes(page, live_server, tmp_path, name, content, assert_accessible):
+    path = tmp_path / name
+    path.write_bytes(content)
+    _upload(page, live_server, path, assert_accessible)
+
+
+def _nothing_written(board, nothing, before):
+    assert _written(board) == nothing
+    assert _changed_tables(before, _ours(_tables())) == [], "a refused table writes nothing"
+
+
 def _refused(page, assert_accessible, title, message, count=1):
     """The refusal as the coordinator meets it: the summary focused at the top, each of its
     `count` items the `message` naming the place, and no way on to loading the plan."""
@@ -77,9 +88,7 @@ def test_a_bad_table_is_refused_by_row_and_column_writing_nothing(
     before = _ours(_tables())
 
     # 1. No column holds the actions: refused on the mapping page, before any preview.
-    path = tmp_path / "plan.docx"
-    path.write_bytes(no_action_column())
-    _upload(page, live_server, path, assert_accessible)
+    _upload_bytes(page, live_server, tmp_path, "plan.docx", no_action_column(), assert_accessible)
     expect(page.get_by_label("“What we will do”")).to_have_value("ignore")
     page.get_by_label("The year the plan starts").fill("2017")
     page.get_by_role("button", name="Check what loading will do").click()
@@ -93,13 +102,10 @@ def test_a_bad_table_is_refused_by_row_and_column_writing_nothing(
         "the column that says what will be done",
     )
     expect(page.get_by_label("The year the plan starts")).to_have_value("2017")
-    assert _written(scb_governance) == nothing
-    assert _changed_tables(before, _ours(_tables())) == [], "a refused table writes nothing"
+    _nothing_written(scb_governance, nothing, before)
 
     # 2. A lead nobody knows: asked who "Swanswel" is, the coordinator has no one to choose.
-    path = tmp_path / "plan.xlsx"
-    path.write_bytes(unknown_lead())
-    _upload(page, live_server, path, assert_accessible)
+    _upload_bytes(page, live_server, tmp_path, "plan.xlsx", unknown_lead(), assert_accessible)
     page.get_by_label("The year the plan starts").fill("2017")
     swanswel = page.get_by_role("group", name="Who is “Swanswel”?")
     expect(swanswel.get_by_role("checkbox", checked=True)).to_have_count(0)
@@ -120,13 +126,12 @@ def test_a_bad_table_is_refused_by_row_and_column_writing_nothing(
     # The question is still there to answer, with what was chosen kept.
     expect(page.get_by_role("group", name="Who is “Swanswel”?")).to_be_visible()
     expect(page.get_by_label("The year the plan starts")).to_have_value("2017")
-    assert _written(scb_governance) == nothing
-    assert _changed_tables(before, _ours(_tables())) == [], "a refused table writes nothing"
+    _nothing_written(scb_governance, nothing, before)
 
     # 3. Two tables with clashing references: both give an A1.
-    path = tmp_path / "plan-2017-18.docx"
-    path.write_bytes(clashing_references())
-    _upload(page, live_server, path, assert_accessible)
+    _upload_bytes(
+        page, live_server, tmp_path, "plan-2017-18.docx", clashing_references(), assert_accessible
+    )
     expect(page.get_by_label("The year the plan starts")).to_have_value("2017")
     expect(page.locator('[data-table="tables"] tbody tr')).to_have_count(2)
     page.get_by_role("button", name="Check what loading will do").click()
@@ -143,5 +148,4 @@ def test_a_bad_table_is_refused_by_row_and_column_writing_nothing(
     )
     summary.get_by_role("link").first.click()
     expect(page.locator("#problem-1")).to_contain_text("column “Ref”")
-    assert _written(scb_governance) == nothing
-    assert _changed_tables(before, _ours(_tables())) == [], "a refused table writes nothing"
+    _nothing_written(scb_governance, nothing, before)
