@@ -124,6 +124,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The long tables and charts of the chair's pages, from <app>/jinja2/ (actions.jinja_env).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "actions.jinja_env.environment"},
+    },
 ]
 
 DATABASES = {

@@ -14,11 +14,13 @@ through a relation, so that they work on whatever object carries those names.
 
 from django import template
 from django.conf import settings
+from django.template import engines
 from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from actions.models import Rag
@@ -155,3 +157,12 @@ def matrix_counts(row, list_url, base_query):
         total = format_html(_COUNT_LINK, filtered, total, f"in all: {label}")
     cells.append((total,))
     return format_html_join("", _COUNT_CELL, cells)
+
+
+@register.simple_tag(takes_context=True)
+def jinja_include(context, template_name, **values):
+    """`{% include %}` of a Jinja2 template (actions.jinja_env): the long tables and charts,
+    drawn with the page's context and `values` on top, as `{% include ... with %}` does."""
+    template = engines["jinja2"].get_template(template_name)
+    # Jinja2 escapes what it draws; the tag's result is that HTML.
+    return mark_safe(template.render({**context.flatten(), **values}))

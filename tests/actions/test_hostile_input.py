@@ -69,3 +69,38 @@ def test_an_absurd_year_is_not_a_real_date(client, drive, officer_wcc_ph, year):
     assert response.status_code == 200
     assert "must be a real date" in page_text(response)
     assert snapshot(drive) == before
+
+
+MARKUP = "<script>alert(\"x\")</script> & 'quoted'"
+ESCAPED_TEXT = "&lt;script&gt;alert("
+
+
+def test_markup_in_an_action_and_its_note_is_drawn_as_text_on_every_table(
+    client, chair, drive, officer_wcc_ph
+):
+    """The long tables are drawn by Jinja2 (actions.jinja_env), the rest of the page by
+    Django's templates: both escape what people typed."""
+    Action.objects.filter(pk=drive.pk).update(
+        description=f"Drive {MARKUP}",
+        leads_as_written=f"WCC PH {MARKUP}",
+        due_date=datetime.date(2018, 9, 30),
+    )
+    progress_update_create(
+        action=drive,
+        author=officer_wcc_ph,
+        status=Status.ON_TRACK,
+        note=f"Note {MARKUP}",
+        date=datetime.date(2019, 3, 1),
+    )
+    client.force_login(chair)
+    query = {"agreement": agreement_of(2018).pk, "as_of": "2019-04-01"}
+    for url in (
+        reverse("actions:dashboard"),
+        reverse("actions:action_list"),
+        reverse("actions:board_report"),
+    ):
+        html = client.get(url, query).content.decode()
+        assert "<script>alert" not in html, url
+        # The description, the leads as written and the note, each escaped where it is drawn.
+        assert html.count(ESCAPED_TEXT) >= 2, url
+        assert "Note &lt;script&gt;" in html, url
