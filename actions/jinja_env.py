@@ -10,10 +10,10 @@ the page's context.
 
 The pieces every row draws (a status tag, the flags, the latest update, the action's address)
 are the same functions the Django templates use through `{% load action_rows %}`, so that
-each is written once. Django's `date` and `pluralize` filters keep the house's formats.
+each is written once. Django's `date`, `pluralize` and `urlencode` filters keep the house's formats.
 """
 
-from django.template.defaultfilters import date, pluralize
+from django.template.defaultfilters import date, pluralize, urlencode
 from jinja2 import Environment
 
 from .templatetags import action_rows
@@ -21,12 +21,11 @@ from .templatetags import action_rows
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.filters.update(date=date, pluralize=pluralize)
+    env.filters.update(date=date, pluralize=pluralize, urlencode=urlencode)
     env.globals.update(
         action_url=action_rows.action_url,
         flags=action_rows.flags,
         latest_update=action_rows.latest_update,
-        matrix_counts=action_rows.matrix_counts,
         overdue_days=action_rows.overdue_days,
         rag_tag=action_rows.rag_tag,
         status_tag=action_rows.status_tag,

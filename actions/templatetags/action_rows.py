@@ -16,9 +16,7 @@ from django import template
 from django.conf import settings
 from django.template import engines
 from django.template.defaultfilters import date as format_date
-from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -118,45 +116,6 @@ def action_url(pk, partnership="", page="action_detail"):
     if partnership:
         return partnership_address(partnership, "/" + path)
     return prefix + path
-
-
-_COUNT_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-_COUNT_LINK = '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>'
-
-
-@register.simple_tag
-def matrix_counts(row, list_url, base_query):
-    """The count cells of a row of a "by status" matrix (reporting.MatrixRow: a theme or a
-    lead): one per status, then overdue (in bold) and the total, each a link to the list
-    filtered on the row (and the status, or overdue) when the row can be filtered on. The
-    link's hidden words say what the figure counts ("at risk: WCC PH"). A row has a dozen
-    cells and a matrix dozens of rows: drawn in the template, they were most of the
-    dashboard's template nodes."""
-    label = row.label
-    filtered = f"{list_url}?{base_query}&{row.filter_name}={urlencode(row.filter_value)}"
-    linked = bool(row.filter_value and list_url)
-    cells = []
-    for status, count in row.counts.status_rows():
-        figure = localize(count)
-        if count and linked:
-            hidden = f"{status.label.lower()}: {label}"
-            figure = format_html(_COUNT_LINK, f"{filtered}&status={status.value}", figure, hidden)
-        cells.append((figure,))
-    overdue = row.counts.overdue
-    figure = localize(overdue)
-    if overdue and linked:
-        figure = format_html(
-            _COUNT_LINK,
-            f"{filtered}&flag=overdue",
-            format_html("<strong>{}</strong>", figure),
-            f"overdue: {label}",
-        )
-    cells.append((figure,))
-    total = localize(row.counts.total)
-    if linked:
-        total = format_html(_COUNT_LINK, filtered, total, f"in all: {label}")
-    cells.append((total,))
-    return format_html_join("", _COUNT_CELL, cells)
 
 
 @register.simple_tag(takes_context=True)
