@@ -30,9 +30,14 @@ class SignInBackend(ModelBackend):
     (get_user), so a session begun on a development server ends once DEBUG is off."""
 
     def get_user(self, user_id):
-        # The demo-group check rides on the query that loads the user: no query per request.
+        # The demo-group check rides on the query that loads the user, and so does their
+        # person (who they are, read by governance.access on every page): no query of its own.
         demo = Group.objects.filter(name=DEMO_GROUP, user=OuterRef("pk"))
-        users = get_user_model()._default_manager.annotate(is_demo_account=Exists(demo))
+        users = (
+            get_user_model()
+            ._default_manager.annotate(is_demo_account=Exists(demo))
+            .select_related("person")
+        )
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -6,7 +6,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from governance.auth import DEMO_PASSWORD
 
@@ -139,3 +141,16 @@ def test_seeding_never_touches_an_account_it_did_not_create(worcestershire, chai
         .groups.filter(name="Demo accounts")
         .exists()
     )
+
+
+def test_a_signed_in_request_reads_the_user_and_their_person_in_one_query(client, chair):
+    """Every page asks who the user is (governance.access): their person comes with the query
+    that loads the user from the session, not in a query of its own."""
+    client.force_login(chair)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code in (200, 302)
+    person_queries = [
+        q["sql"] for q in captured.captured_queries if 'FROM "governance_person"' in q["sql"]
+    ]
+    assert person_queries == []
+    assert any('"governance_person"' in q["sql"] for q in captured.captured_queries)
