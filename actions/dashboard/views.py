@@ -113,10 +113,9 @@ class DashboardFigures:
 
     @cached_property
     def year(self):
-        """Open, overdue and at-risk actions month by month (year.py): its own three queries."""
-        return year_chart(
-            year_of(self.user, self.agreement, self.as_of, action_ids=self.action_ids)
-        )
+        """Open, overdue and at-risk actions month by month (year.py), from the plan's rows
+        and two queries of their own (the rows' updates and moves)."""
+        return year_chart(year_of(self.user, self.agreement, self.as_of, plan_rows=self.actions))
 
     @cached_property
     def arising(self):
@@ -317,7 +316,7 @@ def _board_report_context(request):
     )
     context["coverage"] = coverage_of(agreement, actions)  # the duties and objectives
     # Month by month.
-    context["year"] = year_chart(year_of(user, agreement, as_of, action_ids=action_ids))
+    context["year"] = year_chart(year_of(user, agreement, as_of, plan_rows=actions))
     context["coverage_uncovered"] = [item for item in context["coverage"] if item.is_uncovered]
     return True, context
 

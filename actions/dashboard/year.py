@@ -92,15 +92,21 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _histories(user, agreement, action_ids=None) -> list[_History]:
-    """The plan's actions the user may see (or `action_ids` of them, when the page has them
-    already), with their updates and moves: three queries, read as values (no model
-    instances: a year of a plan is thousands of updates)."""
-    if action_ids is None:
-        actions = Action.objects.visible_to(user).filter(agreement=agreement)
+def _histories(user, agreement, plan_rows=None) -> list[_History]:
+    """The plan's actions the user may see (or `plan_rows`, plan_on_day's rows of them, when the
+    page has them already), with their updates and moves: two or three queries, read as values
+    (no model instances: a year of a plan is thousands of updates)."""
+    if plan_rows is None:
+        actions = (
+            Action.objects.visible_to(user)
+            .filter(agreement=agreement)
+            .values_list("pk", "position", "due_date", "origin_meeting__date")
+        )
     else:
-        actions = Action.objects.filter(pk__in=action_ids)
-    actions = actions.values_list("pk", "position", "due_date", "origin_meeting__date")
+        actions = (
+            (row.pk, row.position, row.due_date, row.origin_meeting and row.origin_meeting.date)
+            for row in plan_rows
+        )
     histories = {
         pk: _History(position, due_date, meeting_date)
         for pk, position, due_date, meeting_date in actions
@@ -120,15 +126,15 @@ def _histories(user, agreement, action_ids=None) -> list[_History]:
     return list(histories.values())
 
 
-def year_of(user, agreement, as_of: datetime.date, *, action_ids=None) -> list[YearPoint]:
+def year_of(user, agreement, as_of: datetime.date, *, plan_rows=None) -> list[YearPoint]:
     """Open, overdue and at-risk actions of the plan at each of year_days, counting only
-    the actions the user may see (Action.objects.visible_to, the one door; or `action_ids`,
-    the plan's actions that the page already read through it, for the day asked: an action
+    the actions the user may see (Action.objects.visible_to, the one door; or `plan_rows`,
+    plan_on_day's rows, which the page already read through it, for the day asked: an action
     arising after that day counts on none of the days before it)."""
     days = year_days(agreement, as_of)
     if not days:
         return []
-    histories = _histories(user, agreement, action_ids)
+    histories = _histories(user, agreement, plan_rows)
     points = []
     for day in days:
         rows = [row for h in histories if (row := h.on(day, agreement.period_start)) is not None]
