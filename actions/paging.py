@@ -21,7 +21,12 @@ from .rows import counted_rows
 class CountedPaginator(Paginator):
     """Django's Paginator over a rows() queryset, giving pages of ActionRows whose count
     comes with the page (actions.rows.counted_rows). A page past the end has no row to carry
-    the count: Paginator's own way then (it counts, and gives the last page)."""
+    the count: Paginator's own way then (it counts, and gives the last page). `agreements`:
+    plans the page has already, which the rows do not fetch again (counted_rows)."""
+
+    def __init__(self, object_list, per_page, *, agreements=()):
+        super().__init__(object_list, per_page)
+        self.agreements = agreements
 
     def get_page(self, number) -> Page:
         try:
@@ -29,13 +34,17 @@ class CountedPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         start = (number - 1) * self.per_page
-        rows, matching = counted_rows(self.object_list, start, start + self.per_page)
+        rows, matching = counted_rows(
+            self.object_list, start, start + self.per_page, agreements=self.agreements
+        )
         if not rows and number > 1:
             # Past the end, no row carries the count: counted apart, the last page, as
             # Paginator.get_page gives it.
             number = self.num_pages
             start = (number - 1) * self.per_page
-            rows = counted_rows(self.object_list, start, start + self.per_page)[0]
+            rows = counted_rows(
+                self.object_list, start, start + self.per_page, agreements=self.agreements
+            )[0]
             return self._get_page(rows, number, self)
         self.__dict__["count"] = matching  # Paginator.count is a cached property
         return self._get_page(rows, number, self)

@@ -110,7 +110,10 @@ def plan_on_day(user, agreement, as_of: datetime.date) -> list[ActionRow]:
     the as-of subqueries again for each figure. In the overdue list's order, so that the
     overdue list is these rows filtered.
     """
-    return action_rows(actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER))
+    return action_rows(
+        actions_as_of(user, as_of, agreement=agreement).order_by(*OVERDUE_ORDER),
+        agreements=(agreement,),
+    )
 
 
 def arising_outside_plans(user, board, as_of: datetime.date) -> list[ActionRow]:

@@ -165,10 +165,11 @@ class ActionRow:
         return self.latest_update.note if self.latest_update else ""
 
 
-def action_rows(actions) -> list[ActionRow]:
-    """The rows of a queryset of ActionQuerySet.rows() (or the actions it gave)."""
+def action_rows(actions, *, agreements=()) -> list[ActionRow]:
+    """The rows of a queryset of ActionQuerySet.rows() (or the actions it gave). `agreements`:
+    plans the page has already (with their boards), which the rows then do not fetch again."""
     if isinstance(actions, QuerySet):
-        return _read(actions)
+        return _read(actions, agreements)
     return [ActionRow.of(action) for action in actions]
 
 
@@ -181,34 +182,41 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def _read(queryset) -> list[ActionRow]:
+def _read(queryset, agreements=()) -> list[ActionRow]:
     """The rows of a rows() queryset, read as values rather than model instances."""
-    return _rows_of(list(queryset.prefetch_related(None).values(*_COLUMNS)))
+    return _rows_of(list(queryset.prefetch_related(None).values(*_COLUMNS)), agreements)
 
 
-def counted_rows(queryset, start: int, stop: int) -> tuple[list[ActionRow], int]:
+def counted_rows(queryset, start: int, stop: int, *, agreements=()) -> tuple[list, int]:
     """Rows `start` to `stop` of a rows() queryset, in its order, and how many rows it has in
     all, from one statement (COUNT(*) OVER (), counted before the slice): a list's page and
     its count without writing the filters and the visibility rule out a second time. The
-    count is 0 when the slice is empty."""
+    count is 0 when the slice is empty. `agreements` as for action_rows."""
     if queryset.query.distinct:  # the window would count the rows before DISTINCT
-        return _read(queryset[start:stop]), queryset.count()
+        return _read(queryset[start:stop], agreements), queryset.count()
     records = list(
         queryset.prefetch_related(None)
         .annotate(matching=Window(Count("*")))[start:stop]
         .values(*_COLUMNS, "matching")
     )
-    return _rows_of(records), records[0]["matching"] if records else 0
+    return _rows_of(records, agreements), records[0]["matching"] if records else 0
 
 
-def _rows_of(records) -> list[ActionRow]:
+def _rows_of(records, known_agreements=()) -> list[ActionRow]:
     """Rows from the values of rows(): the plans, themes and meetings they share are fetched
-    once each, and the latest updates by the ids rows() found (plain queries, no window
-    function). A fixed number of queries however many rows, and a few times less Python
-    than building an Action for each."""
+    once each (a plan the page has already, with its board, is not), and the latest updates
+    by the ids rows() found (plain queries, no window function). A fixed number of queries
+    however many rows, and a few times less Python than building an Action for each."""
     if not records:
         return []
-    agreements = _by_id(Agreement.objects.select_related("board"), records, "agreement_id")
+    agreements = {
+        agreement.pk: agreement
+        for agreement in known_agreements
+        if Agreement.board.is_cached(agreement)
+    }
+    agreements |= _by_id(
+        Agreement.objects.select_related("board"), records, "agreement_id", known=agreements
+    )
     themes = _by_id(Theme.objects.select_related("parent"), records, "theme_id")
     meetings = _by_id(
         Meeting.objects.select_related("body__partnership"), records, "origin_meeting_id"
@@ -246,7 +254,8 @@ def _rows_of(records) -> list[ActionRow]:
     return rows
 
 
-def _by_id(queryset, records, column) -> dict:
-    """The objects the records name in `column`, by id: one query, none when none is named."""
-    ids = {record[column] for record in records} - {None}
+def _by_id(queryset, records, column, known=()) -> dict:
+    """The objects the records name in `column`, by id, but those `known`: one query, none
+    when none is left to fetch."""
+    ids = {record[column] for record in records} - {None} - set(known)
     return queryset.in_bulk(ids) if ids else {}

@@ -7,9 +7,12 @@ import dataclasses
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action, ProgressUpdate, Status
 from actions.rows import ActionRow, action_rows, counted_rows
+from csa.models import Agreement
 from governance.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,31 @@ def test_a_row_read_as_values_is_the_row_read_from_its_action(shipped_data, day)
         page, matching = counted_rows(actions, 5, 15)
         assert [_comparable(row) for row in page] == as_actions[5:15]
         assert matching == len(as_actions)
+
+
+def test_a_plan_the_page_has_already_is_not_fetched_again(shipped_data):
+    """The dashboard and the list pass the plan their form chose (with its board): the rows
+    are the same, one query fewer. A plan without its board fetched is fetched as before."""
+    role = Role.objects.filter(kind=Role.Kind.CHAIR).select_related("user").first()
+    chair = role.user
+    plan = (
+        Agreement.objects.select_related("board")
+        .filter(board_id=role.board_id, actions__isnull=False)
+        .first()
+    )
+    actions = Action.objects.visible_to(chair).filter(agreement=plan).rows(DAYS[1]).order_by("pk")
+    read = [_comparable(row) for row in action_rows(actions)]
+    assert read
+    with CaptureQueriesContext(connection) as fetching:
+        action_rows(actions)
+    with CaptureQueriesContext(connection) as given:
+        known = [_comparable(row) for row in action_rows(actions, agreements=[plan])]
+    assert known == read
+    assert len(given) == len(fetching) - 1
+    page, _ = counted_rows(actions, 0, 10, agreements=[plan])
+    assert [_comparable(row) for row in page] == read[:10]
+    # Without its board (not select_related), the plan is fetched: its board is read from it.
+    bare = Agreement.objects.get(pk=plan.pk)
+    with CaptureQueriesContext(connection) as bare_given:
+        assert [_comparable(row) for row in action_rows(actions, agreements=[bare])] == read
+    assert len(bare_given) == len(fetching)
