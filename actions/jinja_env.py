@@ -10,7 +10,9 @@ the page's context.
 
 The pieces every row draws (a status tag, the flags, the latest update, the action's address)
 are the same functions the Django templates use through `{% load action_rows %}`, so that
-each is written once. Django's `date`, `pluralize` and `urlencode` filters keep the house's formats.
+each is written once. Django's `date`, `pluralize` and `urlencode` filters keep the house's
+formats. MarkupSafe writes an apostrophe as &#39; where Django writes &#x27;: the same
+character to a browser.
 """
 
 from django.template.defaultfilters import date, pluralize, urlencode
