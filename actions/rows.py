@@ -212,7 +212,7 @@ def _rows_of(records, known_agreements=()) -> list[ActionRow]:
     agreements = {
         agreement.pk: agreement
         for agreement in known_agreements
-        if Agreement.board.is_cached(agreement)
+        if agreement is not None and Agreement.board.is_cached(agreement)
     }
     agreements |= _by_id(
         Agreement.objects.select_related("board"), records, "agreement_id", known=agreements

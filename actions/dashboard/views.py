@@ -206,9 +206,9 @@ def action_list(request):
             page = OpenEndedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
             rows = SimpleLazyObject(lambda: action_rows(page.object_list))
         else:
-            page = CountedPaginator(
-                filterset.qs, PAGE_SIZE, agreements=[agreement] if agreement else []
-            ).get_page(request.GET.get("page"))
+            page = CountedPaginator(filterset.qs, PAGE_SIZE, agreements=(agreement,)).get_page(
+                request.GET.get("page")
+            )
             rows = page.object_list  # ActionRows already
         context.update(
             page_obj=page,
