@@ -13,6 +13,9 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
 from ..models import (
     CLOSED_STATUSES,
     Action,
@@ -92,10 +95,10 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _histories(user, agreement, plan_rows=None) -> list[_History]:
+def _histories(user, agreement, last_day, plan_rows=None) -> list[_History]:
     """The plan's actions the user may see (or `plan_rows`, plan_on_day's rows of them, when the
-    page has them already), with their updates and moves: two or three queries, read as values
-    (no model instances: a year of a plan is thousands of updates)."""
+    page has them already), with their moves and the updates that can be the latest on a day
+    of the picture, up to `last_day`: two or three queries, read as values."""
     if plan_rows is None:
         actions = (
             Action.objects.visible_to(user)
@@ -118,7 +121,20 @@ def _histories(user, agreement, plan_rows=None) -> list[_History]:
         key=lambda move: move[1:3],
     ):
         histories[action_id].moves.append((agreed_on, pk, from_date, to_date))
-    updates = ProgressUpdate.objects.filter(action_id__in=ids).order_by("date", "pk")
+    # On a month end, an action's latest update is the last of a month; on the last day, the
+    # last on or before it. Those alone are read: a year of a plan is thousands of updates,
+    # and its picture a dozen points.
+    last_of_month = Window(
+        RowNumber(),
+        partition_by=[F("action_id"), TruncMonth("date")],
+        order_by=[F("date").desc(), F("pk").desc()],
+    )
+    updates = (
+        ProgressUpdate.objects.filter(action_id__in=ids, date__lte=last_day)
+        .annotate(nth_from_last=last_of_month)
+        .filter(nth_from_last=1)
+        .order_by("date", "pk")
+    )
     for action_id, date, status in updates.values_list("action_id", "date", "status"):
         history = histories[action_id]
         history.update_days.append(date)
@@ -134,7 +150,7 @@ def year_of(user, agreement, as_of: datetime.date, *, plan_rows=None) -> list[Ye
     days = year_days(agreement, as_of)
     if not days:
         return []
-    histories = _histories(user, agreement, plan_rows)
+    histories = _histories(user, agreement, days[-1], plan_rows)
     points = []
     for day in days:
         rows = [row for h in histories if (row := h.on(day, agreement.period_start)) is not None]

@@ -115,6 +115,41 @@ def test_each_point_is_what_the_dashboard_counts_that_day(coordinator, year):
         ), day
 
 
+def test_every_point_is_what_the_dashboard_counted_on_its_own_day(
+    coordinator, year, officer_wcc_ph
+):
+    """Not only the last point: each month end of the year, as of a day mid-month. With
+    several updates in one month (A3 at risk on 2 June, on track on 20 June, completed on 28
+    June) the month end takes the month's last, and a day between them the one before it."""
+    a3 = Action.objects.get(agreement=year, reference="A3")
+    for status, day in ((Status.ON_TRACK, 20), (Status.COMPLETED, 28)):
+        progress_update_create(
+            action=a3,
+            author=officer_wcc_ph,
+            status=status,
+            date=datetime.date(2018, 6, day),
+            note="As discussed",
+            **({"outcome": "Done"} if status == Status.COMPLETED else {}),
+        )
+    for as_of in ("2018-06-12", "2018-06-25", "2019-03-15"):
+        points = year_of(coordinator, year, datetime.date.fromisoformat(as_of))
+        assert len(points) >= 3
+        for point in points:
+            rows = plan_on_day(coordinator, year, point.day)
+            counts = headline_counts(rows)
+            assert (point.open, point.overdue, point.at_risk) == (
+                counts.open,
+                counts.overdue,
+                len(at_risk_in(rows)),
+            ), (as_of, point.day)
+    # Mid-June, A3 is at risk (2 June): counted; at the month's end it is completed.
+    june_12 = year_of(coordinator, year, datetime.date(2018, 6, 12))[-1]
+    june_30 = {p.day: p for p in year_of(coordinator, year, datetime.date(2019, 3, 15))}[
+        datetime.date(2018, 6, 30)
+    ]
+    assert june_30.open == june_12.open - 1
+
+
 def test_an_action_arising_is_not_counted_before_its_meeting(coordinator, year):
     points = {p.day: p for p in year_of(coordinator, year, datetime.date(2019, 3, 31))}
     before, after = points[datetime.date(2018, 10, 31)], points[datetime.date(2018, 11, 30)]
