@@ -256,6 +256,7 @@ def _rows_of(records, known_agreements=()) -> list[ActionRow]:
 
 def _by_id(queryset, records, column, known=()) -> dict:
     """The objects the records name in `column`, by id, but those `known`: one query, none
-    when none is left to fetch."""
+    when none is left to fetch. Unordered: in_bulk keeps the model's ordering, which for a
+    theme or a plan joins the board only to sort a dict."""
     ids = {record[column] for record in records} - {None} - set(known)
-    return queryset.in_bulk(ids) if ids else {}
+    return queryset.order_by().in_bulk(ids) if ids else {}
