@@ -464,9 +464,17 @@ def user_display_name(user) -> str:
         return ""
     # Only the person that select_related("...person") fetched: never a query per row.
     person = user._state.fields_cache.get("person")
-    if person is not None:
-        return person.name
-    return user.get_full_name() or user.username
+    return name_shown(person and person.name, user.first_name, user.last_name, user.username)
+
+
+def name_shown(person_name, first_name, last_name, username) -> str:
+    """user_display_name's rule on the columns themselves (a person's name, None when they
+    have no Person), for rows read as values."""
+    if person_name is not None:
+        return person_name
+    if username is None:  # no author at all
+        return ""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):

@@ -30,9 +30,26 @@ from .models import (
     Rag,
     Status,
     leads_shown_of,
+    name_shown,
     rag_reason_of,
     user_display_name,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LatestUpdate:
+    """What a row shows of its latest update on its day: when, what it said, who wrote it
+    (as user_display_name names them; "" for an import's)."""
+
+    pk: int
+    date: datetime.date
+    note: str
+    author_name: str
+
+    @classmethod
+    def of(cls, update: ProgressUpdate) -> "LatestUpdate":
+        return cls(update.pk, update.date, update.note, user_display_name(update.author))
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +85,7 @@ class ActionRow:
     status_on: str
     last_update_on: datetime.date | None
     last_heard_on: datetime.date | None
-    latest_update: ProgressUpdate | None
+    latest_update: LatestUpdate | None
     # The rules on the row's day (ActionQuerySet.rows()).
     day: datetime.date
     is_overdue: bool
@@ -87,7 +104,9 @@ class ActionRow:
             plan=action,
             theme=action.theme,
             leads=tuple(action.leads.all()),
-            latest=action.latest_update_list[0] if action.latest_update_list else None,
+            latest=LatestUpdate.of(action.latest_update_list[0])
+            if action.latest_update_list
+            else None,
             user_can_update=user_can_update,
         )
 
@@ -158,7 +177,7 @@ class ActionRow:
 
     @property
     def latest_update_author(self) -> str:
-        return user_display_name(self.latest_update.author) if self.latest_update else ""
+        return self.latest_update.author_name if self.latest_update else ""
 
     @property
     def latest_note(self) -> str:
@@ -228,9 +247,7 @@ def _rows_of(records, known_agreements=()) -> list[ActionRow]:
         .order_by("action_id", "position")
     ):
         leads[lead.action_id].append(lead)
-    latest = _by_id(
-        ProgressUpdate.objects.select_related("author__person"), records, "latest_update_id"
-    )
+    latest = _latest_updates(records)
     # What a row says of its plan (Action's properties, the rule once), for each plan shown.
     plans = {}
     rows = []
@@ -252,6 +269,22 @@ def _rows_of(records, known_agreements=()) -> list[ActionRow]:
             )
         )
     return rows
+
+
+def _latest_updates(records) -> dict[int, LatestUpdate]:
+    """The rows' latest updates by id, read as values: a row shows when, what and who, and
+    an update with its author and their person as model instances cost several times more."""
+    ids = {record["latest_update_id"] for record in records} - {None}
+    if not ids:
+        return {}
+    columns = ProgressUpdate.objects.filter(pk__in=ids).order_by().values_list(
+        "pk", "date", "note", "author__person__name", "author__first_name",
+        "author__last_name", "author__username",
+    )  # fmt: skip
+    return {
+        pk: LatestUpdate(pk, date, note, name_shown(*author))
+        for pk, date, note, *author in columns
+    }
 
 
 def _by_id(queryset, records, column, known=()) -> dict:

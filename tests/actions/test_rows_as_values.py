@@ -7,10 +7,11 @@ import dataclasses
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Action, ProgressUpdate, Status
+from actions.models import Action, ProgressUpdate, Status, user_display_name
 from actions.rows import ActionRow, action_rows, counted_rows
 from csa.models import Agreement
 from governance.models import Role
@@ -24,7 +25,7 @@ def _comparable(row: ActionRow) -> dict:
     fields = {field.name: getattr(row, field.name) for field in dataclasses.fields(row)}
     fields["leads"] = [(lead.pk, lead.organisation_id, lead.body_id) for lead in row.leads]
     latest = row.latest_update
-    fields["latest_update"] = latest and (latest.pk, latest.author_id, latest.note)
+    fields["latest_update"] = latest and (latest.pk, latest.date, latest.note, latest.author_name)
     for name in ("agreement", "board", "theme", "origin_meeting"):
         fields[name] = fields[name] and fields[name].pk
     fields["latest_update_author"] = row.latest_update_author  # the author's Person, fetched
@@ -61,6 +62,31 @@ def test_a_row_read_as_values_is_the_row_read_from_its_action(shipped_data, day)
         page, matching = counted_rows(actions, 5, 15)
         assert [_comparable(row) for row in page] == as_actions[5:15]
         assert matching == len(as_actions)
+
+
+def test_a_row_names_an_updates_author_as_every_page_does(shipped_data):
+    """By their Person's name; without one, by their account's full name, else its username;
+    an update loaded from a file (no author) by no one: as user_display_name, read as values."""
+    users = get_user_model().objects
+    authors = [
+        Role.objects.filter(kind=Role.Kind.OFFICER).select_related("user").first().user,
+        users.create_user(username="jlee", first_name="Jo", last_name="Lee"),
+        users.create_user(username="no-name"),
+        None,
+    ]
+    actions = list(Action.objects.order_by("pk")[: len(authors)])
+    for action, author in zip(actions, authors, strict=True):
+        ProgressUpdate.objects.create(
+            action=action, date=datetime.date(2018, 6, 1), status=Status.ON_TRACK,
+            note="Started", author=author,
+        )  # fmt: skip
+    rows = action_rows(Action.objects.filter(pk__in=[a.pk for a in actions]).rows(DAYS[1]))
+    named = {row.pk: row.latest_update_author for row in rows}
+    person = authors[0].person.name
+    assert [named[action.pk] for action in actions] == [person, "Jo Lee", "no-name", ""]
+    assert [named[action.pk] for action in actions] == [
+        user_display_name(ProgressUpdate.objects.get(action=action).author) for action in actions
+    ]
 
 
 def test_a_plan_the_page_has_already_is_not_fetched_again(shipped_data):
