@@ -51,7 +51,6 @@ class LatestUpdate:
         return cls(update.pk, update.date, update.note, user_display_name(update.author))
 
 
-
 @dataclass(frozen=True, slots=True)
 class ActionRow:
     pk: int
@@ -282,8 +281,7 @@ def _latest_updates(records) -> dict[int, LatestUpdate]:
         "author__last_name", "author__username",
     )  # fmt: skip
     return {
-        pk: LatestUpdate(pk, date, note, name_shown(*author))
-        for pk, date, note, *author in columns
+        pk: LatestUpdate(pk, date, note, name_shown(*author)) for pk, date, note, *author in columns
     }
 
 
