@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from csa.models import Agreement, Theme
 from governance.access import access_for, can_update, can_view_body_data
-from governance.models import Body, Meeting, Organisation
+from governance.models import Body, Meeting
 from governance.selectors import bodies_below
 from governance.services import partnership_lines
 
@@ -473,14 +473,14 @@ def _foreign_key_labels(records, fields, user) -> dict:
     text or title would tell them what the restricted body is doing.
     """
     labels = {}
+    # Each built only when the history names one: most actions' history names no other
+    # action, and that loader writes out the visibility rule.
     loaders = {
-        Theme: Theme.objects.select_related("parent"),
-        Action: Action.objects.select_related("agreement").annotate(
+        Theme: lambda: Theme.objects.select_related("parent"),
+        Action: lambda: Action.objects.select_related("agreement").annotate(
             user_may_see=Exists(Action.objects.visible_to(user).filter(pk=OuterRef("pk")))
         ),
-        Meeting: Meeting.objects.select_related("body__partnership"),
-        Organisation: Organisation.objects.all(),
-        Body: Body.objects.all(),
+        Meeting: lambda: Meeting.objects.select_related("body__partnership"),
     }
     for f in fields:
         if not f.is_relation:
@@ -489,8 +489,8 @@ def _foreign_key_labels(records, fields, user) -> dict:
         if not ids:
             continue
         model = f.related_model
-        queryset = loaders.get(model, model._default_manager.all())
-        found = queryset.in_bulk(ids)
+        queryset = loaders[model]() if model in loaders else model._default_manager.all()
+        found = queryset.order_by().in_bulk(ids)  # a dict: the model's ordering sorts nothing
         for pk in ids:
             if pk not in found:
                 labels[(f.name, pk)] = f"(deleted, #{pk})"
