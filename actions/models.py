@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from csa.models import Agreement, Obligation, Theme, same_board_error
 from governance.access import access_for
 from governance.clock import today
-from governance.history import HistorySource
+from governance.history import HistorySource, history_rows
 from governance.models import Body, Meeting, Organisation
 
 from .timescales import TimescaleKind
@@ -222,22 +222,14 @@ def restricted_from(user, id_field: str) -> Q:
         return Q(pk__in=[])
     ids = (
         ActionLead.objects.filter(body_id__in=hidden).values("action_id"),
-        _history_rows(ActionLead).filter(body_id__in=hidden).values("action_id"),
+        history_rows(ActionLead).filter(body_id__in=hidden).values("action_id"),
         Action.objects.filter(origin_meeting__body_id__in=hidden).values("pk"),
-        _history_rows(Action).filter(origin_meeting__body_id__in=hidden).values("id"),
+        history_rows(Action).filter(origin_meeting__body_id__in=hidden).values("id"),
     )
     rule = Q()
     for subquery in ids:
         rule |= Q(**{f"{id_field}__in": subquery})
     return rule
-
-
-@functools.cache
-def _history_rows(model) -> models.Manager:
-    """Every history row of `model`. Not `model.history`, on the visibility rule of every page:
-    simple_history's descriptor makes a manager class anew on each read, which costs more than
-    the filter."""
-    return model.history.model._default_manager
 
 
 def leads_in_order() -> Prefetch:

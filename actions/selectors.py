@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from csa.models import Agreement, Theme
 from governance.access import access_for, can_update, can_view_body_data
+from governance.history import history_rows
 from governance.models import Body, Meeting
 from governance.selectors import bodies_below
 from governance.services import partnership_lines
@@ -375,7 +376,8 @@ def _update_entry(update, user) -> TimelineEntry:
 
 def _action_history_entries(action, user) -> list[TimelineEntry]:
     records = list(
-        Action.history.filter(id=action.pk)
+        history_rows(Action)
+        .filter(id=action.pk)
         .select_related("history_user__person")
         .order_by("history_date", "history_id")
     )
@@ -422,7 +424,8 @@ def _action_history_entries(action, user) -> list[TimelineEntry]:
 
 def _lead_history_entries(action) -> list[TimelineEntry]:
     records = (
-        ActionLead.history.filter(action_id=action.pk)
+        history_rows(ActionLead)
+        .filter(action_id=action.pk)
         .select_related("history_user__person", "organisation", "body")
         .order_by("history_date", "history_id")
     )

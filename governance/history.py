@@ -8,6 +8,8 @@ file must tell what the last load wrote from what people did since; it asks `his
 never the change reason, whose words are for people to read.
 """
 
+import functools
+
 from django.db import models
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
@@ -19,6 +21,14 @@ FROM_A_FILE = "file"
 # make from a meeting's or a file's name have been kept to django-simple-history's default
 # column of 100 characters all along; they still are, by `max_length`.
 SHORT_REASON_LENGTH = 100
+
+
+@functools.cache
+def history_rows(model) -> models.Manager:
+    """Every history row of `model`, for a query that reads them by a field (an action's id,
+    a lead's body). Not `model.history` on a page's path: django-simple-history's descriptor
+    makes a manager class anew on each read, which costs more than the query's filter."""
+    return model.history.model._default_manager
 
 
 def record_change(
